@@ -12,7 +12,6 @@ import re
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
 from pipeline.config import Config
 from pipeline.errors import InputError
@@ -171,7 +170,8 @@ def _province_mark(sheet: RawSheet, row: RawRow, errors: Collector) -> bool:
         return True
     if key in _NO:
         return False
-    errors.cell(sheet, row.number, "de_nghi_tinh", f"giá trị {shown(cell)} không hợp lệ (đánh 'x', 'có', 1 hoặc TRUE nếu được tỉnh chọn; để trống nếu không)")
+    errors.cell(sheet, row.number, "de_nghi_tinh",
+                f"giá trị {shown(cell)} không hợp lệ (đánh 'x', 'có', 1 hoặc TRUE nếu được tỉnh chọn; để trống nếu không)")
     return False
 
 
@@ -190,8 +190,9 @@ def _communes(sheet: RawSheet, config: Config, errors: Collector) -> list[Commun
         seen[key] = row.number
         rates: dict[str, Decimal] = {}
         for code in CRITERIA:
-            cell = row.cells.get(code, RawCell(None, "General"))
-            rate = parse_rate(cell)
+            if code not in sheet.columns:
+                continue  # reported once as a missing column
+            rate = parse_rate(row.cells.get(code, RawCell(None, "General")))
             if isinstance(rate, str):
                 errors.cell(sheet, row.number, code, rate)
             else:
@@ -269,12 +270,14 @@ def _quota_errors(communes: list[Commune], teams: list[Team], sheets: dict[str, 
         quota = config.quotas[("chuyen_doi_so", "bang_khen_tinh")]
         if len(marked) > quota:
             rows = ", ".join(f"{c.name} (dòng {c.row})" for c in marked)
-            errors.lines.append(f"Sheet '{xa.name}', cột 'Đề nghị tỉnh': {len(marked)} xã được đánh dấu, vượt chỉ tiêu {quota}: {rows}")
+            errors.lines.append(
+                f"Sheet '{xa.name}', cột 'Đề nghị tỉnh': {len(marked)} xã được đánh dấu, vượt chỉ tiêu {quota}: {rows}")
         chosen = [c for c in communes if c.choice == "huyen"]
         quota = config.quotas[("chuyen_doi_so", "giay_khen_huyen")]
         if len(chosen) > quota:
             rows = ", ".join(f"{c.name} (dòng {c.row})" for c in chosen)
-            errors.lines.append(f"Sheet '{xa.name}', cột 'Đề xuất': {len(chosen)} xã đề xuất 'huyện', vượt chỉ tiêu {quota}: {rows}")
+            errors.lines.append(
+                f"Sheet '{xa.name}', cột 'Đề xuất': {len(chosen)} xã đề xuất 'huyện', vượt chỉ tiêu {quota}: {rows}")
     for spec in (TEAMS_CNSCD, TEAMS_DA06):
         sheet = sheets.get(spec.id)
         if sheet is None:
@@ -315,7 +318,8 @@ def read_candidates(path: Path, config: Config) -> Workbook:
             teams.extend(_teams(sheets[spec.id], index, config, errors))
     _quota_errors(communes, teams, sheets, config, errors)
     if errors.lines:
-        raise InputError(f"{path.name}: có {len(errors.lines)} lỗi dữ liệu, chưa tạo hồ sơ nào. Sửa các lỗi sau rồi chạy lại:", errors.lines)
+        raise InputError(
+            f"{path.name}: có {len(errors.lines)} lỗi dữ liệu, chưa tạo hồ sơ nào. Sửa các lỗi sau rồi chạy lại:", errors.lines)
     return Workbook(path=str(path), communes=tuple(communes), teams=tuple(teams))
 
 
