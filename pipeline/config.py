@@ -38,6 +38,7 @@ class Proposer:
     """
 
     agency: str
+    name: str
     parent: str
     symbol: str
     number: str
@@ -56,7 +57,7 @@ class Proposer:
             return text
 
         return Proposer(
-            agency=sub(self.agency), parent=sub(self.parent), symbol=sub(self.symbol),
+            agency=sub(self.agency), name=sub(self.name), parent=sub(self.parent), symbol=sub(self.symbol),
             number=self.number, capacity=sub(self.capacity), title=sub(self.title),
             signer=sub(self.signer), recipient=sub(self.recipient),
             cc=tuple(sub(c) for c in self.cc),
@@ -77,6 +78,7 @@ class Council:
     """The Emulation and Commendation Council that votes (R10) and its meeting."""
 
     name: str
+    agency: str
     place: str
     start: str
     end: str
@@ -228,7 +230,8 @@ def load_config(folder: Path) -> Config:
         for i, _ in enumerate(members):
             people.append(Person(name=_member(r, members, i, "name"), title=_member(r, members, i, "title")))
     council = Council(
-        name=r.text("council.name"), place=r.text("council.place"), start=r.text("council.start"),
+        name=r.text("council.name"), agency=r.text("council.agency", default="HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG"),
+        place=r.text("council.place"), start=r.text("council.start"),
         end=r.text("council.end"), number=r.text("council.number", default=""),
         symbol=r.text("council.symbol", default="BB-HĐTĐKT"),
         chair=r.person("council.chair"), secretary=r.person("council.secretary"),
@@ -245,7 +248,7 @@ def load_config(folder: Path) -> Config:
         for a in AWARDS:
             p = f"proposers.{f}.{a}"
             proposers[(f, a)] = Proposer(
-                agency=r.text(f"{p}.agency"), parent=r.text(f"{p}.parent", default=""),
+                agency=r.text(f"{p}.agency"), name=r.text(f"{p}.name"), parent=r.text(f"{p}.parent", default=""),
                 symbol=r.text(f"{p}.symbol"), number=r.text(f"{p}.number", default=""),
                 capacity=r.text(f"{p}.capacity"), title=r.text(f"{p}.title", default=""),
                 signer=r.text(f"{p}.signer", default=""), recipient=r.text(f"{p}.recipient"),

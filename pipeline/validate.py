@@ -120,6 +120,15 @@ def _text(row: RawRow, column: str) -> str:
     return clean(str(v))
 
 
+def _narrative(row: RawRow) -> str:
+    """Free text whose line breaks are paragraphs: each line cleaned, blank lines dropped."""
+    cell = row.cells.get("thanh_tich")
+    if cell is None or cell.blank:
+        return ""
+    lines = (clean(line) for line in str(cell.value).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def _discipline(row: RawRow) -> str | None:
     cell = row.cells.get("ky_luat")
     if cell is None or cell.blank:
@@ -205,7 +214,7 @@ def _communes(sheet: RawSheet, config: Config, errors: Collector) -> list[Commun
             votes=_votes(sheet, row, config.council.size, errors),
             profile=Profile(
                 address=_text(row, "dia_chi"), phone=_text(row, "dien_thoai"), email=_text(row, "email"),
-                head=_text(row, "nguoi_dung_dau"), achievements=_text(row, "thanh_tich"),
+                head=_text(row, "nguoi_dung_dau"), achievements=_narrative(row),
             ),
             row=row.number,
         ))
@@ -250,7 +259,7 @@ def _teams(sheet: RawSheet, communes: dict[str, Commune], config: Config, errors
             out.append(Team(
                 field=sheet.spec.id, name=name, village=village, commune=known.name, choice=choice,
                 score=score, discipline=_discipline(row), votes=votes,
-                achievements=_text(row, "thanh_tich"), sheet=sheet.name, row=row.number,
+                achievements=_narrative(row), sheet=sheet.name, row=row.number,
             ))
     return out
 
