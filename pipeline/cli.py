@@ -103,3 +103,52 @@ def score(input_dir: Path, year: int | None, fmt: str) -> None:
         click.echo(json.dumps(score_json(prepared), ensure_ascii=False, indent=2))
     else:
         click.echo(score_table(prepared))
+
+
+@main.command()
+@INPUT
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục kết quả; hồ sơ của năm nằm trong <out>/<năm>/.")
+@click.option("--year", type=int, help="Năm cần lập khi --input là thư mục chứa nhiều năm.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Số tiến trình LibreOffice chạy song song (mặc định: số CPU).")
+@click.option("--converter", type=click.Choice(["pool", "batch", "unoconv"]), default="pool", show_default=True,
+              help="Cách chuyển DOCX sang PDF.")
+@click.option("--timeout", type=click.FloatRange(1, 3600), default=120, show_default=True,
+              help="Số giây tối đa cho một văn bản trước khi LibreOffice bị dừng và thử lại.")
+@_fail_cleanly
+def build(input_dir: Path, out_dir: Path, year: int | None, workers: int | None, converter: str, timeout: float) -> None:
+    """Lập toàn bộ hồ sơ: chấm điểm, điền mẫu, chuyển PDF, nén zip.
+
+    \b
+    Ví dụ:
+      dossiers build --input input/2023 --out output
+      dossiers build --input input --year 2023 --out output --workers 2
+    """
+    import threading
+
+    from pipeline.run import build as run_build
+
+    lock = threading.Lock()
+    bar: Any = None
+
+    def progress(total: int, done: Path | None) -> None:
+        nonlocal bar
+        with lock:
+            if bar is None:
+                bar = click.progressbar(length=total, label="Chuyển sang PDF", file=sys.stderr)
+                bar.__enter__()
+            if done is not None:
+                bar.update(1)
+
+    try:
+        result = run_build(input_dir, out_dir, year=year, workers=workers, converter=converter, timeout=timeout,
+                           progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    _warn(result.warnings)
+    click.echo(f"Đã lập {result.dossiers} hồ sơ ({result.documents} văn bản) trong {result.folder}/")
+    click.echo(f"Bảng tổng hợp điểm: {result.folder}/bang_tong_hop_diem.pdf và .xlsx; danh mục: {result.folder}/manifest.json")
+    if result.drafts:
+        click.echo("Lưu ý: chưa ghi đủ số phiếu biểu quyết, các văn bản là BẢN DỰ THẢO (dòng biểu quyết để trống).")

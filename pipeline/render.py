@@ -15,15 +15,18 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
+from pipeline.bundle import normalize_zip
 from pipeline.config import Period, Proposer
 from pipeline.errors import TemplateError
 from pipeline.model import AWARD_NAMES, CRITERIA, FIELD_NAMES, GROUPS, Commune, Proposal, Team
-from pipeline.run import Prepared
+
+if TYPE_CHECKING:
+    from pipeline.run import Prepared
 from pipeline.score import display, rate_display, score_commune
 
 logger = logging.getLogger(__name__)
@@ -265,7 +268,13 @@ class Renderer:
         try:
             doc = DocxTemplate(path)
             doc.render(context, self.env, autoescape=True)
-            doc.save(target)
+            buffer = io.BytesIO()
+            doc.save(buffer)
+            data = normalize_zip(buffer.getvalue())  # fixed timestamps: the same input, the same bytes
+            if isinstance(target, Path):
+                target.write_bytes(data)
+            else:
+                target.write(data)
         except UndefinedError as e:
             raise TemplateError(f"Mẫu {path.name}: dùng biến không có trong dữ liệu ({e.message}). "
                                 f"Các biến có sẵn: {', '.join(sorted(context))}.") from e

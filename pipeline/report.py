@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.model import AWARD_NAMES, FIELD_NAMES, CommuneScore, Proposal
-from pipeline.run import Prepared
+
+if TYPE_CHECKING:
+    from pipeline.run import Prepared
 from pipeline.score import display
 
 

@@ -7,11 +7,15 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import CONFIG_NAME, Config, load_config
-from pipeline.errors import InputError
+from pipeline.errors import ConversionError, EnvironmentProblem, InputError
 from pipeline.load import find_workbook
 from pipeline.model import CommuneScore, Selection, Workbook
 from pipeline.score import score_all
@@ -61,3 +65,109 @@ def prepare(folder: Path, year: int | None = None) -> Prepared:
             f"(khóa dates.document trong {CONFIG_NAME})."
         )
     return Prepared(folder, config, workbook, scores, selection, tuple(warnings))
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a build produced."""
+
+    folder: Path
+    dossiers: int
+    documents: int
+    converted: int
+    warnings: tuple[str, ...]
+    drafts: bool
+
+
+def _publish(tmp: Path, target: Path) -> None:
+    """Swap the finished year folder into place; the previous one survives until the swap."""
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    try:
+        tmp.rename(target)
+    except OSError:
+        if old.exists():
+            old.rename(target)
+        raise
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build(input_dir: Path, out_dir: Path, year: int | None = None, workers: int | None = None,
+          converter: str = "pool", timeout: float = 120.0,
+          progress: Callable[[int, Path | None], None] | None = None) -> Result:
+    """The whole pipeline: prepare, render, convert, bundle, publish ``out_dir/<year>``."""
+    from pipeline import bundle, convert, render  # deferred: `score` and `validate` need none of them
+
+    prepared = prepare(input_dir, year)
+    config = prepared.config
+    renderer = render.Renderer(config.template_set)
+    render.check_templates(prepared)
+    workers = workers or os.cpu_count() or 1
+    report = progress or (lambda total, done: None)
+    names = bundle.zip_names(prepared.selection.proposals)
+    # One minutes document serves every dossier; each proposal adds its Tờ trình and report.
+    total = 2 + 2 * len(prepared.selection.proposals)
+    report(total, None)
+    backend = convert.make_converter(converter, workers, timeout, lambda source: report(total, source))
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{config.year}.tmp-", dir=out_dir))
+    except OSError as e:
+        backend.close()
+        raise EnvironmentProblem(f"Không ghi được vào thư mục kết quả {out_dir}: {e.strerror}.") from e
+    try:
+        backend.start()
+        work = tmp / "_work"
+        work.mkdir()
+        base = render.base_context(prepared)
+        docs: list[Path] = []
+
+        def make(name: str, context: dict[str, object], stem: str) -> Path:
+            target = work / f"{stem}.docx"
+            renderer.render(name, context, target)
+            backend.submit(target, target.with_suffix(".pdf"))
+            docs.append(target)
+            return target
+
+        minutes = make("bien_ban", render.minutes_context(prepared, base), "bien_ban")
+        summary = make("bang_tong_hop", render.summary_context(prepared, base), "bang_tong_hop")
+        dossiers = []
+        for i, p in enumerate(prepared.selection.proposals):
+            ctx = render.dossier_context(prepared, p, base)
+            files = {"to_trinh": make("to_trinh", ctx, f"d{i:04d}_to_trinh"),
+                     "bao_cao_thanh_tich": make("bao_cao_thanh_tich", ctx, f"d{i:04d}_bao_cao"),
+                     "bien_ban": minutes}
+            entries: dict[str, Path] = {}
+            for kind, docx in files.items():
+                entries[f"{bundle.DOC_NAMES[kind]}.docx"] = docx
+                entries[f"{bundle.DOC_NAMES[kind]}.pdf"] = docx.with_suffix(".pdf")
+            dossiers.append(bundle.Dossier(p, names[p.key], entries))
+        failures = backend.finish()
+        failed = {f.source for f in failures}
+        for docx in docs:
+            if docx not in failed:
+                problem = convert.finalize_pdf(docx.with_suffix(".pdf"), config.document_date)
+                if problem:
+                    failures.append(convert.Failure(docx, problem))
+        if failures:
+            raise ConversionError(
+                f"{len(failures)} văn bản không chuyển được sang PDF; chưa thay kết quả cũ trong {out_dir / str(config.year)}:",
+                [f"{f.source.name}: {f.reason}" for f in failures])
+        listed = [(d, bundle.write_zip(d, tmp)) for d in dossiers]
+        shutil.copyfile(summary.with_suffix(".pdf"), tmp / "bang_tong_hop_diem.pdf")
+        (tmp / "bang_tong_hop_diem.xlsx").write_bytes(bundle.summary_xlsx(prepared))
+        (tmp / "manifest.json").write_text(bundle.manifest(prepared, listed, {}), encoding="utf-8")
+        shutil.rmtree(work)
+        tmp.chmod(0o755)  # mkdtemp makes it private; the year folder is for the office to read
+        _publish(tmp, out_dir / str(config.year))
+    except OSError as e:
+        raise EnvironmentProblem(f"Lỗi ghi tệp trong {out_dir}: {e.strerror or e} ({e.filename or ''}); "
+                                 "kết quả cũ được giữ nguyên.") from e
+    finally:
+        backend.close()
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return Result(out_dir / str(config.year), len(dossiers), len(docs), len(docs),
+                  prepared.warnings, prepared.selection.drafts)

@@ -209,8 +209,8 @@ def header_block(doc, number: bool = True, date: bool = True, agency: str = "co_
     """Two-column header: agency | Quốc hiệu, Tiêu ngữ, place/date line."""
     t = fixed_table(doc, 1, [LEFT_COL, RIGHT_COL], borders=False)
     left, right = (clear(c) for c in t.rows[0].cells)
-    para(left, "{{ %s.cap_tren }}" % agency, align=C, size=13, after=0)
-    para(left, "{{ %s.ten }}" % agency, align=C, size=13, bold=True, after=0)
+    para(left, "{{ " + agency + ".cap_tren }}", align=C, size=13, after=0)
+    para(left, "{{ " + agency + ".ten }}", align=C, size=13, bold=True, after=0)
     rule(left, 2.5, 7.5)
     if number:
         para(left, "Số: {{ so_ky_hieu }}", align=C, size=13, before=6, after=0)

@@ -1,0 +1,89 @@
+"""One persistent LibreOffice worker, run under the system Python that has the UNO bridge.
+
+Not imported by the pipeline: ``convert`` starts it as ``/usr/bin/python3 uno_worker.py SOFFICE
+PROFILE_DIR PIPE_NAME`` (python3-uno belongs to Debian's Python, not to a virtualenv). It starts
+its own headless ``soffice`` with a private profile, answers ``{"ready": true}`` once connected,
+then reads one JSON job per line on stdin (``{"in": docx, "out": pdf}``) and answers one JSON
+line per job (``{"ok": true}`` or ``{"ok": false, "error": …}``). Closing stdin ends it and its
+office. Standard library and ``uno`` only.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import uno  # type: ignore[import-not-found]
+from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
+
+START_TIMEOUT = 90.0
+
+
+def prop(name, value):
+    p = PropertyValue()
+    p.Name = name
+    p.Value = value
+    return p
+
+
+def say(message):
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def main():
+    soffice, profile, pipe = sys.argv[1:4]
+    office = subprocess.Popen(
+        [soffice, "-env:UserInstallation=" + uno.systemPathToFileUrl(profile), "--headless", "--invisible",
+         "--nologo", "--norestore", "--nodefault", "--nolockcheck", "--nofirststartwizard",
+         f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        try:
+            ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            break
+        except NoConnectException:
+            if office.poll() is not None or time.monotonic() > deadline:
+                say({"ready": False, "error": f"soffice exited with {office.poll()} before accepting connections"})
+                return 1
+            time.sleep(0.05)
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    say({"ready": True, "pid": office.pid})
+    load = (prop("Hidden", True), prop("ReadOnly", True), prop("UpdateDocMode", 0))
+    store = (prop("FilterName", "writer_pdf_Export"), prop("Overwrite", True))
+    for line in sys.stdin:
+        job = json.loads(line)
+        doc = None
+        try:
+            doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(job["in"])), "_blank", 0, load)
+            if doc is None:
+                raise RuntimeError("LibreOffice could not open the document")
+            doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(job["out"])), store)
+            say({"ok": True})
+        except Exception as e:  # report and go on with the next job
+            say({"ok": False, "error": f"{type(e).__name__}: {e}"})
+        finally:
+            if doc is not None:
+                try:
+                    doc.close(True)
+                except Exception:
+                    pass
+    try:
+        desktop.terminate()
+    except Exception:
+        pass
+    try:
+        office.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        office.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
