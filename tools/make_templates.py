@@ -15,6 +15,7 @@ margin from page 2.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from docx import Document
@@ -24,6 +25,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
+
+from pipeline.bundle import normalize_zip
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "nd91_2017_huyen"
 FONT = "Times New Roman"
@@ -459,7 +462,9 @@ def main() -> None:
     for name, build in (("to_trinh", to_trinh), ("bao_cao_thanh_tich", bao_cao), ("bien_ban", bien_ban),
                         ("bang_tong_hop", bang_tong_hop)):
         path = OUT / f"{name}.docx"
-        build().save(path)
+        buffer = io.BytesIO()
+        build().save(buffer)
+        path.write_bytes(normalize_zip(buffer.getvalue()))  # same script, same bytes
         print(path)
 
 
