@@ -69,9 +69,11 @@ def validate(input_dir: Path, year: int | None) -> None:
     Ví dụ:
       dossiers validate --input input/2023
     """
+    from pipeline.render import check_templates
     from pipeline.run import prepare
 
     prepared = prepare(input_dir, year)
+    check_templates(prepared)
     _warn(prepared.warnings)
     wb = prepared.workbook
     click.echo(

@@ -248,11 +248,20 @@ class Rendered:
     path: Path
 
 
+def template_folder(prepared: Prepared) -> Path:
+    """The year's template set: a folder of that name in the input folder (a district's own
+    edited set) if there is one, else the set shipped in ``templates/``."""
+    name = prepared.config.template_set
+    local = prepared.folder / name
+    return local if local.is_dir() else TEMPLATES_ROOT / name
+
+
 class Renderer:
     """Renders the templates of one template set."""
 
-    def __init__(self, template_set: str, root: Path = TEMPLATES_ROOT) -> None:
-        self.folder = root / template_set
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        template_set = folder.name
         self.env = make_environment()
         missing = [n for n in TEMPLATE_NAMES if not (self.folder / f"{n}.docx").is_file()]
         if missing:
@@ -322,7 +331,7 @@ def sample_contexts(prepared: Prepared) -> dict[str, dict[str, Any]]:
 
 def check_templates(prepared: Prepared) -> None:
     """Check the year's template set against real contexts (commune and team proposals)."""
-    renderer = Renderer(prepared.config.template_set)
+    renderer = Renderer(template_folder(prepared))
     base = base_context(prepared)
     renderer.check(sample_contexts(prepared))
     seen = {isinstance(prepared.selection.proposals[0].candidate, Commune)} if prepared.selection.proposals else set()

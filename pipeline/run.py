@@ -102,7 +102,7 @@ def build(input_dir: Path, out_dir: Path, year: int | None = None, workers: int 
 
     prepared = prepare(input_dir, year)
     config = prepared.config
-    renderer = render.Renderer(config.template_set)
+    renderer = render.Renderer(render.template_folder(prepared))
     render.check_templates(prepared)
     workers = workers or os.cpu_count() or 1
     report = progress or (lambda total, done: None)

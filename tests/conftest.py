@@ -45,6 +45,9 @@ def write_workbook(path: Path, communes: Sequence[Sequence[Any]], cnscd: Sequenc
         ws.append(header)
         for r in rows:
             ws.append(list(r))
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text that looks like a formula, as a user typed it with a quote
         if i == 0 and formats:
             for (r, c), fmt in formats.items():
                 ws.cell(row=title_rows + 2 + r, column=c + 1).number_format = fmt
