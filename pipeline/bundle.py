@@ -68,7 +68,8 @@ def normalize_zip(data: bytes, modified: dt.datetime | None = None) -> bytes:
     """Rewrite an Office file (a zip) with fixed timestamps, keeping its entry order; with
     ``modified``, its core properties' modification time too (openpyxl stamps the clock)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    # Level 1: the outer dossier zip deflates again; this one only has to be a valid Office file.
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
         for item in src.infolist():
             info = zipfile.ZipInfo(item.filename, date_time=FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -76,7 +77,7 @@ def normalize_zip(data: bytes, modified: dt.datetime | None = None) -> bytes:
             content = src.read(item.filename)
             if modified is not None and item.filename == "docProps/core.xml":
                 content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + f"{modified:%Y-%m-%dT%H:%M:%SZ}".encode(), content)
-            dst.writestr(info, content)
+            dst.writestr(info, content, compresslevel=1)
     return out.getvalue()
 
 

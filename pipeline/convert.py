@@ -81,9 +81,6 @@ class Converter:
         self.progress = progress or (lambda _: None)
         self.failures: list[Failure] = []
 
-    def start(self) -> None:
-        """Prepare (start offices) while the caller renders."""
-
     def submit(self, source: Path, target: Path) -> None:
         raise NotImplementedError
 
@@ -190,6 +187,11 @@ class PoolConverter(Converter):
         self._tmp = tempfile.TemporaryDirectory(prefix="dossiers-lo-")
         self.profile_root = Path(self._tmp.name)
 
+    def submit(self, source: Path, target: Path) -> None:
+        if not self.workers:
+            self.start()  # lazily: a build served from the cache starts no office
+        self.jobs.put((source, target))
+
     def start(self) -> None:
         for i in range(self.count):
             worker = _Worker(self.python, self.soffice, i, self.profile_root)
@@ -198,9 +200,6 @@ class PoolConverter(Converter):
             t = threading.Thread(target=self._run, args=(worker,), daemon=True)
             self.threads.append(t)
             t.start()
-
-    def submit(self, source: Path, target: Path) -> None:
-        self.jobs.put((source, target))
 
     def _restart(self, worker: _Worker, kill: bool) -> None:
         worker.stop(kill=kill)
@@ -243,6 +242,8 @@ class PoolConverter(Converter):
                     self.failures.append(Failure(job[0], str(e)))
 
     def finish(self) -> list[Failure]:
+        if not self.workers:
+            return []
         for _ in self.threads:
             self.jobs.put(None)
         for t in self.threads:

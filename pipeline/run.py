@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipeline.config import CONFIG_NAME, Config, load_config
 from pipeline.errors import ConversionError, EnvironmentProblem, InputError
@@ -94,74 +95,106 @@ def _publish(tmp: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+class _YearLock:
+    """One build per output year at a time: a second one refuses clearly instead of interleaving."""
+
+    def __init__(self, out_dir: Path, year: int) -> None:
+        self.path = out_dir / f".{year}.lock"
+        self.handle: Any = None
+
+    def __enter__(self) -> _YearLock:
+        import fcntl
+
+        self.handle = self.path.open("w")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as e:
+            self.handle.close()
+            raise EnvironmentProblem(
+                f"Đang có một lần chạy khác lập hồ sơ năm {self.path.name[1:5]} vào {self.path.parent}; "
+                "chờ lần đó xong rồi chạy lại.") from e
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
+        self.path.unlink(missing_ok=True)
+
+
 def build(input_dir: Path, out_dir: Path, year: int | None = None, workers: int | None = None,
           converter: str = "pool", timeout: float = 120.0,
           progress: Callable[[int, Path | None], None] | None = None) -> Result:
     """The whole pipeline: prepare, render, convert, bundle, publish ``out_dir/<year>``."""
-    from pipeline import bundle, convert, render  # deferred: `score` and `validate` need none of them
+    from pipeline import bundle, cache, convert, render  # deferred: `score` and `validate` need none of them
 
     prepared = prepare(input_dir, year)
     config = prepared.config
     renderer = render.Renderer(render.template_folder(prepared))
     render.check_templates(prepared)
-    workers = workers or os.cpu_count() or 1
+    soffice = convert.find_soffice()
     report = progress or (lambda total, done: None)
-    names = bundle.zip_names(prepared.selection.proposals)
     # One minutes document serves every dossier; each proposal adds its Tờ trình and report.
-    total = 2 + 2 * len(prepared.selection.proposals)
+    base = render.base_context(prepared)
+    jobs: list[tuple[str, dict[str, Any], str]] = [
+        ("bien_ban", render.minutes_context(prepared, base), "bien_ban"),
+        ("bang_tong_hop", render.summary_context(prepared, base), "bang_tong_hop"),
+    ]
+    for i, p in enumerate(prepared.selection.proposals):
+        ctx = render.dossier_context(prepared, p, base)
+        jobs += [("to_trinh", ctx, f"d{i:04d}_to_trinh"), ("bao_cao_thanh_tich", ctx, f"d{i:04d}_bao_cao")]
+    total = len(jobs)
     report(total, None)
-    backend = convert.make_converter(converter, workers, timeout, lambda source: report(total, source))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{config.year}.tmp-", dir=out_dir))
+        lock = _YearLock(out_dir, config.year).__enter__()
     except OSError as e:
-        backend.close()
         raise EnvironmentProblem(f"Không ghi được vào thư mục kết quả {out_dir}: {e.strerror}.") from e
+    store = cache.DocumentCache(out_dir / ".cache" / str(config.year), soffice)
+    backend = convert.make_converter(converter, workers or os.cpu_count() or 1, timeout,
+                                     lambda source: report(total, source))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{config.year}.tmp-", dir=out_dir))
     try:
-        backend.start()
         work = tmp / "_work"
         work.mkdir()
-        base = render.base_context(prepared)
-        docs: list[Path] = []
-
-        def make(name: str, context: dict[str, object], stem: str) -> Path:
-            target = work / f"{stem}.docx"
-            renderer.render(name, context, target)
-            backend.submit(target, target.with_suffix(".pdf"))
-            docs.append(target)
-            return target
-
-        minutes = make("bien_ban", render.minutes_context(prepared, base), "bien_ban")
-        summary = make("bang_tong_hop", render.summary_context(prepared, base), "bang_tong_hop")
-        dossiers = []
-        for i, p in enumerate(prepared.selection.proposals):
-            ctx = render.dossier_context(prepared, p, base)
-            files = {"to_trinh": make("to_trinh", ctx, f"d{i:04d}_to_trinh"),
-                     "bao_cao_thanh_tich": make("bao_cao_thanh_tich", ctx, f"d{i:04d}_bao_cao"),
-                     "bien_ban": minutes}
-            entries: dict[str, Path] = {}
-            for kind, docx in files.items():
-                entries[f"{bundle.DOC_NAMES[kind]}.docx"] = docx
-                entries[f"{bundle.DOC_NAMES[kind]}.pdf"] = docx.with_suffix(".pdf")
-            dossiers.append(bundle.Dossier(p, names[p.key], entries))
-        failures = backend.finish()
+        fresh: dict[Path, str] = {}
+        for name, ctx, stem in jobs:
+            docx = work / f"{stem}.docx"
+            key = store.key(renderer.folder / f"{name}.docx", ctx)
+            if store.fetch(key, docx):
+                report(total, docx)
+                continue
+            renderer.render(name, ctx, docx)
+            backend.submit(docx, docx.with_suffix(".pdf"))  # converts while the next one renders
+            fresh[docx] = key
+        failures = backend.finish() if fresh else []
         failed = {f.source for f in failures}
-        for docx in docs:
-            if docx not in failed:
-                problem = convert.finalize_pdf(docx.with_suffix(".pdf"), config.document_date)
-                if problem:
-                    failures.append(convert.Failure(docx, problem))
+        for docx, key in fresh.items():
+            if docx in failed:
+                continue
+            problem = convert.finalize_pdf(docx.with_suffix(".pdf"), config.document_date)
+            if problem:
+                failures.append(convert.Failure(docx, problem))
+            else:
+                store.store(key, docx)
         if failures:
             raise ConversionError(
-                f"{len(failures)} văn bản không chuyển được sang PDF; chưa thay kết quả cũ trong {out_dir / str(config.year)}:",
-                [f"{f.source.name}: {f.reason}" for f in failures])
-        listed = [(d, bundle.write_zip(d, tmp)) for d in dossiers]
-        shutil.copyfile(summary.with_suffix(".pdf"), tmp / "bang_tong_hop_diem.pdf")
+                f"{len(failures)} văn bản không chuyển được sang PDF; kết quả cũ trong {out_dir / str(config.year)} "
+                "được giữ nguyên:", [f"{f.source.name}: {f.reason}" for f in failures])
+        names = bundle.zip_names(prepared.selection.proposals)
+        listed = []
+        for i, p in enumerate(prepared.selection.proposals):
+            files = {"to_trinh": work / f"d{i:04d}_to_trinh.docx", "bao_cao_thanh_tich": work / f"d{i:04d}_bao_cao.docx",
+                     "bien_ban": work / "bien_ban.docx"}
+            entries = {f"{bundle.DOC_NAMES[kind]}{suffix}": docx.with_suffix(suffix)
+                       for kind, docx in files.items() for suffix in (".docx", ".pdf")}
+            dossier = bundle.Dossier(p, names[p.key], entries)
+            listed.append((dossier, bundle.write_zip(dossier, tmp)))
+        shutil.copyfile(work / "bang_tong_hop.pdf", tmp / "bang_tong_hop_diem.pdf")
         (tmp / "bang_tong_hop_diem.xlsx").write_bytes(bundle.summary_xlsx(prepared))
         (tmp / "manifest.json").write_text(bundle.manifest(prepared, listed, {}), encoding="utf-8")
         shutil.rmtree(work)
         tmp.chmod(0o755)  # mkdtemp makes it private; the year folder is for the office to read
         _publish(tmp, out_dir / str(config.year))
+        store.prune()
     except OSError as e:
         raise EnvironmentProblem(f"Lỗi ghi tệp trong {out_dir}: {e.strerror or e} ({e.filename or ''}); "
                                  "kết quả cũ được giữ nguyên.") from e
@@ -169,5 +202,6 @@ def build(input_dir: Path, out_dir: Path, year: int | None = None, workers: int 
         backend.close()
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-    return Result(out_dir / str(config.year), len(dossiers), len(docs), len(docs),
+        lock.__exit__()
+    return Result(out_dir / str(config.year), len(prepared.selection.proposals), total, len(fresh),
                   prepared.warnings, prepared.selection.drafts)
