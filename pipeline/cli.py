@@ -150,8 +150,9 @@ def build(input_dir: Path, out_dir: Path, year: int | None, workers: int | None,
         if bar is not None:
             bar.__exit__(None, None, None)
     _warn(result.warnings)
-    click.echo(f"Đã lập {result.dossiers} hồ sơ ({result.documents} văn bản, {result.converted} văn bản mới chuyển PDF, "
-               f"còn lại lấy từ bộ nhớ đệm) trong {result.folder}/")
+    reused = result.documents - result.converted
+    click.echo(f"Đã lập {result.dossiers} hồ sơ ({result.documents} văn bản: {result.converted} mới chuyển PDF, "
+               f"{reused} dùng lại từ lần chạy trước) trong {result.folder}/")
     click.echo(f"Bảng tổng hợp điểm: {result.folder}/bang_tong_hop_diem.pdf và .xlsx; danh mục: {result.folder}/manifest.json")
     if result.drafts:
         click.echo("Lưu ý: chưa ghi đủ số phiếu biểu quyết, các văn bản là BẢN DỰ THẢO (dòng biểu quyết để trống).")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import subprocess
 import unicodedata
 import zipfile
@@ -26,7 +27,7 @@ def sample_build(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("out")
     result = CliRunner(mix_stderr=False).invoke(main, ["build", "--input", str(SAMPLE), "--out", str(out)])
     assert result.exit_code == 0, result.output + result.stderr
-    assert "Đã lập 16 hồ sơ (34 văn bản)" in result.stdout
+    assert "Đã lập 16 hồ sơ (34 văn bản: 34 mới chuyển PDF, 0 dùng lại từ lần chạy trước)" in result.stdout
     return out / "2023"
 
 
@@ -104,6 +105,11 @@ def test_hostile_names_shown_literally_and_rebuild_identical(year, tmp_path):
     assert "=HYPERLINK(1) {{ 7*7 }}" in text
     assert 'UBND XÃ ĐỒNG & <TÂM> "A/B"' in text
     first = {z.name: z.read_bytes() for z in zips}
+    # Served from the cache, then rebuilt from scratch with another backend: the same bytes.
+    again = runner.invoke(main, ["build", "--input", str(folder), "--out", str(out)])
+    assert "0 mới chuyển PDF" in again.stdout
+    assert {z.name: z.read_bytes() for z in sorted((out / "2023").glob("*.zip"))} == first
+    shutil.rmtree(out / ".cache")
     assert runner.invoke(main, ["build", "--input", str(folder), "--out", str(out), "--converter", "batch"]).exit_code == 0
     assert {z.name: z.read_bytes() for z in sorted((out / "2023").glob("*.zip"))} == first
 
