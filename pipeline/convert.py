@@ -14,10 +14,12 @@ the documents that failed. Backends:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -364,25 +366,27 @@ def check_pdf(path: Path) -> str | None:
     return None
 
 
-def finalize_pdf(path: Path, date: dt.date) -> str | None:
-    """Check a PDF (opens, has text) and make it reproducible: the document date from the
-    configuration instead of the clock, a document ID derived from the content."""
-    import pikepdf
+_CREATED = re.compile(rb"/CreationDate ?\(D:[^)]*\)")
+_IDS = re.compile(rb"/ID ?\[ ?<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})> ?\]")
+_CHECKSUM = re.compile(rb"/DocChecksum ?/([0-9A-Fa-f]{32})")
 
-    problem = check_pdf(path)
-    if problem:
-        return problem
-    stamp = f"D:{date:%Y%m%d}000000Z"
-    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
-            for key in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
-                if key in meta:
-                    del meta[key]
-        pdf.docinfo["/CreationDate"] = stamp
-        if "/ModDate" in pdf.docinfo:
-            del pdf.docinfo["/ModDate"]
-        for key in ("/DocChecksum", "/ID"):  # both derive from the creation time; /ID is rebuilt from content
-            if key in pdf.trailer:
-                del pdf.trailer[key]
-        pdf.save(path, deterministic_id=True)
-    return None
+
+def finalize_pdf(path: Path, date: dt.date) -> str | None:
+    """Check a PDF (opens, has text) and make it reproducible: the creation date from the
+    configuration instead of the clock, and a document ID and checksum derived from the content.
+
+    LibreOffice writes these three in plain text; they are patched in place at the same length
+    (the date padded with spaces outside the string), so no cross-reference offset moves."""
+    data = path.read_bytes()
+    created = _CREATED.search(data)
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-64:] or created is None:
+        return check_pdf(path) or "PDF không đúng dạng LibreOffice xuất ra"
+    stamp = f"/CreationDate(D:{date:%Y%m%d}000000Z)".encode()
+    if len(stamp) > created.end() - created.start():
+        return "PDF có ngày tạo ngắn bất thường"
+    data = data[:created.start()] + stamp.ljust(created.end() - created.start()) + data[created.end():]
+    digest = hashlib.md5(_CHECKSUM.sub(b"", _IDS.sub(b"", data)), usedforsecurity=False).hexdigest().upper().encode()
+    data = _IDS.sub(lambda m: m.group(0).replace(m.group(1), digest).replace(m.group(2), digest), data)
+    data = _CHECKSUM.sub(lambda m: m.group(0).replace(m.group(1), digest), data)
+    path.write_bytes(data)
+    return check_pdf(path)

@@ -129,7 +129,7 @@ def build(input_dir: Path, out_dir: Path, year: int | None = None, workers: int 
     prepared = prepare(input_dir, year)
     config = prepared.config
     renderer = render.Renderer(render.template_folder(prepared))
-    render.check_templates(prepared)
+    render.check_templates(prepared, renderer)
     soffice = convert.find_soffice()
     report = progress or (lambda total, done: None)
     # One minutes document serves every dossier; each proposal adds its Tờ trình and report.
