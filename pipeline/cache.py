@@ -72,7 +72,8 @@ class DocumentCache:
             dst.parent.mkdir(parents=True, exist_ok=True)
             for suffix in (".pdf", ".docx"):  # the .docx last: its presence marks a complete entry
                 tmp = dst.with_suffix(suffix + ".tmp")
-                shutil.copyfile(docx.with_suffix(suffix), tmp)
+                tmp.unlink(missing_ok=True)
+                _link_or_copy(docx.with_suffix(suffix), tmp)  # nothing writes to these files later
                 tmp.replace(dst.with_suffix(suffix))
         except OSError as e:
             logger.warning("cache: could not store %s: %s", key, e)

@@ -76,11 +76,16 @@ def _clean_env() -> dict[str, str]:
 
 
 class Converter:
-    """The interface of every backend: start, submit jobs, finish."""
+    """The interface of every backend: submit jobs (while the caller still renders), finish.
 
-    def __init__(self, timeout: float, progress: Callable[[Path], None] | None = None) -> None:
+    ``post`` runs on each finished PDF (in the converting thread, so it overlaps with the next
+    conversions) and returns what is wrong with it, if anything."""
+
+    def __init__(self, timeout: float, progress: Callable[[Path], None] | None = None,
+                 post: Callable[[Path], str | None] | None = None) -> None:
         self.timeout = timeout
         self.progress = progress or (lambda _: None)
+        self.post = post or (lambda _: None)
         self.failures: list[Failure] = []
 
     def submit(self, source: Path, target: Path) -> None:
@@ -171,8 +176,8 @@ class PoolConverter(Converter):
     """Persistent LibreOffice workers fed from one queue."""
 
     def __init__(self, workers: int, timeout: float, progress: Callable[[Path], None] | None = None,
-                 restart_after: int = RESTART_AFTER) -> None:
-        super().__init__(timeout, progress)
+                 post: Callable[[Path], str | None] | None = None, restart_after: int = RESTART_AFTER) -> None:
+        super().__init__(timeout, progress, post)
         python = uno_python()
         if python is None:
             raise EnvironmentProblem("Thiếu cầu nối Python của LibreOffice (python3-uno) cho bộ chuyển đổi 'pool': "
@@ -227,6 +232,11 @@ class PoolConverter(Converter):
                         self._restart(worker, kill=True)
                 elif worker.done >= self.restart_after:
                     self._restart(worker, kill=False)
+                if error is None:
+                    problem = self.post(target)
+                    if problem is not None:
+                        with self.lock:
+                            self.failures.append(Failure(source, problem))
                 self.progress(source)
         except BaseException as e:  # noqa: BLE001 — handed to the main thread
             with self.lock:
@@ -263,8 +273,9 @@ class PoolConverter(Converter):
 class _CommandConverter(Converter):
     """Backends that run one command over every submitted document."""
 
-    def __init__(self, timeout: float, progress: Callable[[Path], None] | None = None) -> None:
-        super().__init__(timeout, progress)
+    def __init__(self, timeout: float, progress: Callable[[Path], None] | None = None,
+                 post: Callable[[Path], str | None] | None = None) -> None:
+        super().__init__(timeout, progress, post)
         self.jobs: list[tuple[Path, Path]] = []
         self._tmp = tempfile.TemporaryDirectory(prefix="dossiers-lo-")
 
@@ -296,6 +307,9 @@ class _CommandConverter(Converter):
             produced = outdir / (link.stem + ".pdf")
             if produced.is_file():
                 shutil.move(produced, target)
+                problem = self.post(target)
+                if problem is not None:
+                    self.failures.append(Failure(source, problem))
             else:
                 self.failures.append(Failure(source, "LibreOffice không tạo được PDF"))
             self.progress(source)
@@ -308,9 +322,10 @@ class _CommandConverter(Converter):
 class BatchConverter(_CommandConverter):
     """One ``soffice --convert-to pdf`` over the whole list, with a private profile."""
 
-    def __init__(self, timeout: float, progress: Callable[[Path], None] | None = None) -> None:
+    def __init__(self, timeout: float, progress: Callable[[Path], None] | None = None,
+                 post: Callable[[Path], str | None] | None = None) -> None:
         self.soffice = find_soffice()
-        super().__init__(timeout, progress)
+        super().__init__(timeout, progress, post)
 
     def command(self, sources: list[Path], outdir: Path) -> list[str]:
         profile = (Path(self._tmp.name) / "profile").as_uri()
@@ -321,27 +336,28 @@ class BatchConverter(_CommandConverter):
 class UnoconvConverter(_CommandConverter):
     """Debian's unoconv (deprecated upstream in favour of unoserver): one call over the list."""
 
-    def __init__(self, timeout: float, progress: Callable[[Path], None] | None = None) -> None:
+    def __init__(self, timeout: float, progress: Callable[[Path], None] | None = None,
+                 post: Callable[[Path], str | None] | None = None) -> None:
         find_soffice()
         self.unoconv = shutil.which("unoconv")
         if self.unoconv is None:
             raise EnvironmentProblem("unoconv không có trên máy: cài bằng: apt-get install -y unoconv python3-uno.")
-        super().__init__(timeout, progress)
+        super().__init__(timeout, progress, post)
 
     def command(self, sources: list[Path], outdir: Path) -> list[str]:
         # unoconv's shebang is /usr/bin/python3, the interpreter that has the uno bridge.
         return [self.unoconv, "--format", "pdf", "--output", f"{outdir}/", *map(str, sources)]
 
 
-def make_converter(backend: str, workers: int, timeout: float,
-                   progress: Callable[[Path], None] | None = None) -> Converter:
+def make_converter(backend: str, workers: int, timeout: float, progress: Callable[[Path], None] | None = None,
+                   post: Callable[[Path], str | None] | None = None) -> Converter:
     """The converter of the given backend."""
     if backend == "pool":
-        return PoolConverter(workers, timeout, progress)
+        return PoolConverter(workers, timeout, progress, post)
     if backend == "batch":
-        return BatchConverter(timeout, progress)
+        return BatchConverter(timeout, progress, post)
     if backend == "unoconv":
-        return UnoconvConverter(timeout, progress)
+        return UnoconvConverter(timeout, progress, post)
     raise ValueError(backend)
 
 

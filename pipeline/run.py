@@ -10,6 +10,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,6 +127,7 @@ def build(input_dir: Path, out_dir: Path, year: int | None = None, workers: int 
     """The whole pipeline: prepare, render, convert, bundle, publish ``out_dir/<year>``."""
     from pipeline import bundle, cache, convert, render  # deferred: `score` and `validate` need none of them
 
+    started = time.perf_counter()
     prepared = prepare(input_dir, year)
     config = prepared.config
     renderer = render.Renderer(render.template_folder(prepared))
@@ -143,6 +145,7 @@ def build(input_dir: Path, out_dir: Path, year: int | None = None, workers: int 
         jobs += [("to_trinh", ctx, f"d{i:04d}_to_trinh"), ("bao_cao_thanh_tich", ctx, f"d{i:04d}_bao_cao")]
     total = len(jobs)
     report(total, None)
+    logger.info("prepared %d documents in %.2f s", total, time.perf_counter() - started)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         lock = _YearLock(out_dir, config.year).__enter__()
@@ -150,7 +153,8 @@ def build(input_dir: Path, out_dir: Path, year: int | None = None, workers: int 
         raise EnvironmentProblem(f"Không ghi được vào thư mục kết quả {out_dir}: {e.strerror}.") from e
     store = cache.DocumentCache(out_dir / ".cache" / str(config.year), soffice)
     backend = convert.make_converter(converter, workers or os.cpu_count() or 1, timeout,
-                                     lambda source: report(total, source))
+                                     lambda source: report(total, source),
+                                     lambda pdf: convert.finalize_pdf(pdf, config.document_date))
     tmp = Path(tempfile.mkdtemp(prefix=f".{config.year}.tmp-", dir=out_dir))
     try:
         work = tmp / "_work"
@@ -165,15 +169,13 @@ def build(input_dir: Path, out_dir: Path, year: int | None = None, workers: int 
             renderer.render(name, ctx, docx)
             backend.submit(docx, docx.with_suffix(".pdf"))  # converts while the next one renders
             fresh[docx] = key
+        logger.info("rendered %d documents (%d from the cache) at %.2f s", total, total - len(fresh),
+                    time.perf_counter() - started)
         failures = backend.finish() if fresh else []
+        logger.info("converted %d documents at %.2f s", len(fresh), time.perf_counter() - started)
         failed = {f.source for f in failures}
         for docx, key in fresh.items():
-            if docx in failed:
-                continue
-            problem = convert.finalize_pdf(docx.with_suffix(".pdf"), config.document_date)
-            if problem:
-                failures.append(convert.Failure(docx, problem))
-            else:
+            if docx not in failed:
                 store.store(key, docx)
         if failures:
             raise ConversionError(
@@ -195,6 +197,7 @@ def build(input_dir: Path, out_dir: Path, year: int | None = None, workers: int 
         tmp.chmod(0o755)  # mkdtemp makes it private; the year folder is for the office to read
         _publish(tmp, out_dir / str(config.year))
         store.prune()
+        logger.info("published %s at %.2f s", out_dir / str(config.year), time.perf_counter() - started)
     except OSError as e:
         raise EnvironmentProblem(f"Lỗi ghi tệp trong {out_dir}: {e.strerror or e} ({e.filename or ''}); "
                                  "kết quả cũ được giữ nguyên.") from e

@@ -8,7 +8,10 @@ then in one run times:
   - a second build with nothing changed (served from the cache).
 and prints the ratios, documents per second and the peak memory of the build's process tree.
 
-    python tools/bench.py --scales 1,4,10 [--workers N] [--keep]
+    python tools/bench.py --scales 1,4,10 [--rounds 3] [--workers N] [--keep]
+
+Builds and batches alternate, so that a slow moment of the machine does not favour either;
+each figure is the median of its rounds (one round at 10x).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -123,7 +127,8 @@ def soffice_batch(files: list[Path], outdir: Path, profile: Path) -> float:
     return time.perf_counter() - start
 
 
-def bench(scale: int, workers: int | None, work: Path) -> dict[str, float]:
+def bench(scale: int, workers: int | None, work: Path, rounds: int) -> dict[str, float]:
+    """Alternating cold builds and warm bare batches; medians of ``rounds`` each."""
     base = work / f"scale{scale}"
     shutil.rmtree(base, ignore_errors=True)
     write_year(base / "input", scale)
@@ -131,41 +136,50 @@ def bench(scale: int, workers: int | None, work: Path) -> dict[str, float]:
     cmd = [str(DOSSIERS), "build", "--input", str(base / "input"), "--out", str(out)]
     if workers:
         cmd += ["--workers", str(workers)]
-    t_build, peak, result = run_measured(cmd)
-    if result.returncode != 0:
-        raise SystemExit(f"build failed:\n{result.stderr}")
-    docs = distinct_docx(out / "2023", base / "docx")
+    builds, batches, peaks = [], [], []
     profile = base / "profile"
-    soffice_batch(docs[:2], base / "warm", profile)  # warm the profile, as a user's second run would be
-    t_batch = soffice_batch(docs, base / "pdf", profile)
-    per_file = []
-    for d in docs[:SAMPLE_PER_FILE]:
-        per_file.append(soffice_batch([d], base / "single", profile))
+    docs: list[Path] = []
+    for r in range(rounds):
+        shutil.rmtree(out, ignore_errors=True)  # cold: no output, no cache
+        t_build, peak, result = run_measured(cmd)
+        if result.returncode != 0:
+            raise SystemExit(f"build failed:\n{result.stderr}")
+        builds.append(t_build)
+        peaks.append(peak)
+        if r == 0:
+            docs = distinct_docx(out / "2023", base / "docx")
+            soffice_batch(docs[:2], base / "warm", profile)  # a warm profile, as a user's second run has
+        shutil.rmtree(base / "pdf", ignore_errors=True)
+        batches.append(soffice_batch(docs, base / "pdf", profile))
+    per_file = [soffice_batch([d], base / "single", profile) for d in docs[:SAMPLE_PER_FILE]]
     t_cached, _, result = run_measured(cmd)
     if result.returncode != 0:
         raise SystemExit(f"second build failed:\n{result.stderr}")
-    per_file_doc = sum(per_file) / len(per_file)
-    return {"scale": scale, "docs": len(docs), "build": t_build, "batch": t_batch, "per_file": per_file_doc,
-            "cached": t_cached, "peak_mb": peak / 2**20}
+    return {"scale": scale, "docs": len(docs), "build": statistics.median(builds), "batch": statistics.median(batches),
+            "per_file": statistics.median(per_file), "cached": t_cached, "peak_mb": max(peaks) / 2**20,
+            "builds": builds, "batches": batches}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", default="1", help="comma-separated sizes, 1 = about 250 documents")
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating build/batch pairs per scale (medians)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="dossiers-bench-"))
     rows = []
     try:
         for scale in (int(s) for s in args.scales.split(",")):
-            r = bench(scale, args.workers, work)
+            r = bench(scale, args.workers, work, args.rounds if scale < 10 else 1)
             rows.append(r)
             print(f"scale {scale}: {r['docs']} distinct DOCX; build {r['build']:.1f} s ({r['docs'] / r['build']:.1f} docs/s), "
                   f"bare soffice batch {r['batch']:.1f} s ({r['docs'] / r['batch']:.1f} docs/s), "
                   f"ratio build/batch {r['build'] / r['batch']:.2f}; per-file soffice {r['per_file']:.2f} s/doc "
                   f"(ratio build/per-file {r['build'] / (r['per_file'] * r['docs']):.2f}); "
                   f"unchanged rebuild {r['cached']:.1f} s; peak memory {r['peak_mb']:.0f} MB", flush=True)
+            print("  rounds: build " + ", ".join(f"{t:.1f}" for t in r["builds"]) + " s; batch "
+                  + ", ".join(f"{t:.1f}" for t in r["batches"]) + " s", flush=True)
         if len(rows) > 1:
             first = rows[0]
             for r in rows[1:]:
