@@ -48,6 +48,10 @@ class DocumentCache:
         self.used: set[str] = set()
         self._templates: dict[Path, str] = {}
 
+    def empty(self) -> bool:
+        """True when nothing is cached for this year (a first or cold build)."""
+        return not self.folder.is_dir() or not any(self.folder.iterdir())
+
     def key(self, template: Path, context: dict[str, Any]) -> str:
         """The key of the document ``template`` filled with ``context``."""
         if template not in self._templates:

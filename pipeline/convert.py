@@ -88,6 +88,9 @@ class Converter:
         self.post = post or (lambda _: None)
         self.failures: list[Failure] = []
 
+    def start(self) -> None:
+        """Start converting early (the pool starts its offices); others start on finish()."""
+
     def submit(self, source: Path, target: Path) -> None:
         raise NotImplementedError
 

@@ -125,16 +125,40 @@ def build(input_dir: Path, out_dir: Path, year: int | None = None, workers: int 
           converter: str = "pool", timeout: float = 120.0,
           progress: Callable[[int, Path | None], None] | None = None) -> Result:
     """The whole pipeline: prepare, render, convert, bundle, publish ``out_dir/<year>``."""
-    from pipeline import bundle, cache, convert, render  # deferred: `score` and `validate` need none of them
+    from pipeline import cache, convert, render  # deferred: `score` and `validate` need none of them
 
     started = time.perf_counter()
     prepared = prepare(input_dir, year)
     config = prepared.config
-    renderer = render.Renderer(render.template_folder(prepared))
-    render.check_templates(prepared, renderer)
-    soffice = convert.find_soffice()
-    report = progress or (lambda total, done: None)
     # One minutes document serves every dossier; each proposal adds its Tờ trình and report.
+    total = 2 + 2 * len(prepared.selection.proposals)
+    report = progress or (lambda total, done: None)
+    store = cache.DocumentCache(out_dir / ".cache" / str(config.year), convert.find_soffice())
+    backend = convert.make_converter(converter, workers or os.cpu_count() or 1, timeout,
+                                     lambda source: report(total, source),
+                                     lambda pdf: convert.finalize_pdf(pdf, config.document_date))
+    try:
+        if store.empty():
+            backend.start()  # a cold build: the offices start while the templates are checked and filled
+        renderer = render.Renderer(render.template_folder(prepared))
+        render.check_templates(prepared, renderer)
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            with _YearLock(out_dir, config.year):
+                return _build_locked(prepared, renderer, backend, store, out_dir, report, started)
+        except OSError as e:
+            raise EnvironmentProblem(f"Lỗi ghi tệp trong {out_dir}: {e.strerror or e} ({e.filename or ''}); "
+                                     "kết quả cũ được giữ nguyên.") from e
+    finally:
+        backend.close()
+
+
+def _build_locked(prepared: Prepared, renderer: Any, backend: Any, store: Any, out_dir: Path,
+                  report: Callable[[int, Path | None], None], started: float) -> Result:
+    """Render, convert, bundle and publish, holding the year's lock."""
+    from pipeline import bundle, render
+
+    config = prepared.config
     base = render.base_context(prepared)
     jobs: list[tuple[str, dict[str, Any], str]] = [
         ("bien_ban", render.minutes_context(prepared, base), "bien_ban"),
@@ -146,15 +170,6 @@ def build(input_dir: Path, out_dir: Path, year: int | None = None, workers: int 
     total = len(jobs)
     report(total, None)
     logger.info("prepared %d documents in %.2f s", total, time.perf_counter() - started)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        lock = _YearLock(out_dir, config.year).__enter__()
-    except OSError as e:
-        raise EnvironmentProblem(f"Không ghi được vào thư mục kết quả {out_dir}: {e.strerror}.") from e
-    store = cache.DocumentCache(out_dir / ".cache" / str(config.year), soffice)
-    backend = convert.make_converter(converter, workers or os.cpu_count() or 1, timeout,
-                                     lambda source: report(total, source),
-                                     lambda pdf: convert.finalize_pdf(pdf, config.document_date))
     tmp = Path(tempfile.mkdtemp(prefix=f".{config.year}.tmp-", dir=out_dir))
     try:
         work = tmp / "_work"
@@ -198,13 +213,8 @@ def build(input_dir: Path, out_dir: Path, year: int | None = None, workers: int 
         _publish(tmp, out_dir / str(config.year))
         store.prune()
         logger.info("published %s at %.2f s", out_dir / str(config.year), time.perf_counter() - started)
-    except OSError as e:
-        raise EnvironmentProblem(f"Lỗi ghi tệp trong {out_dir}: {e.strerror or e} ({e.filename or ''}); "
-                                 "kết quả cũ được giữ nguyên.") from e
     finally:
-        backend.close()
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-        lock.__exit__()
     return Result(out_dir / str(config.year), len(prepared.selection.proposals), total, len(fresh),
                   prepared.warnings, prepared.selection.drafts)
