@@ -113,7 +113,7 @@ def score(input_dir: Path, year: int | None, fmt: str) -> None:
               help="Thư mục kết quả; hồ sơ của năm nằm trong <out>/<năm>/.")
 @click.option("--year", type=int, help="Năm cần lập khi --input là thư mục chứa nhiều năm.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Số tiến trình LibreOffice chạy song song (mặc định: số CPU).")
+              help="Số tiến trình LibreOffice chạy song song (mặc định: số CPU + 1, tối đa 6).")
 @click.option("--converter", type=click.Choice(["pool", "batch", "unoconv"]), default="pool", show_default=True,
               help="Cách chuyển DOCX sang PDF.")
 @click.option("--timeout", type=click.FloatRange(1, 3600), default=120, show_default=True,

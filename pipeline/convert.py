@@ -49,6 +49,15 @@ class Failure:
     reason: str
 
 
+MAX_DEFAULT_WORKERS = 6  # about 170 MB each: six stay well under 1.5 GB with the pipeline
+
+
+def default_workers() -> int:
+    """One worker more than the CPUs: a worker waits on its pipe between documents, and on the
+    2-core machine measured, 3 workers finished a district year 8–10 % sooner than 2."""
+    return min((os.cpu_count() or 1) + 1, MAX_DEFAULT_WORKERS)
+
+
 def find_soffice() -> str:
     """The LibreOffice binary, or an ``EnvironmentProblem`` saying how to install it."""
     for name in ("soffice", "libreoffice"):

@@ -134,7 +134,7 @@ def build(input_dir: Path, out_dir: Path, year: int | None = None, workers: int 
     total = 2 + 2 * len(prepared.selection.proposals)
     report = progress or (lambda total, done: None)
     store = cache.DocumentCache(out_dir / ".cache" / str(config.year), convert.find_soffice())
-    backend = convert.make_converter(converter, workers or os.cpu_count() or 1, timeout,
+    backend = convert.make_converter(converter, workers or convert.default_workers(), timeout,
                                      lambda source: report(total, source),
                                      lambda pdf: convert.finalize_pdf(pdf, config.document_date))
     try:
