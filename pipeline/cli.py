@@ -127,9 +127,15 @@ def build(input_dir: Path, out_dir: Path, year: int | None, workers: int | None,
       dossiers build --input input/2023 --out output
       dossiers build --input input --year 2023 --out output --workers 2
     """
+    import signal
     import threading
 
     from pipeline.run import build as run_build
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # unwinds like Ctrl-C: offices stopped, temporary files removed
+
+    signal.signal(signal.SIGTERM, stop)
 
     lock = threading.Lock()
     bar: Any = None
@@ -146,6 +152,9 @@ def build(input_dir: Path, out_dir: Path, year: int | None, workers: int | None,
     try:
         result = run_build(input_dir, out_dir, year=year, workers=workers, converter=converter, timeout=timeout,
                            progress=progress)
+    except KeyboardInterrupt:
+        click.echo("\nĐã dừng theo yêu cầu: không có hồ sơ nào được thay, kết quả cũ (nếu có) giữ nguyên.", err=True)
+        sys.exit(130)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

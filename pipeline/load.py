@@ -66,12 +66,15 @@ class RawRow:
 
 @dataclass(frozen=True)
 class RawSheet:
-    """A sheet as read: its real name, which columns were found, its data rows."""
+    """A sheet as read: its real name, which columns were found, its data rows, and what the
+    cell values alone do not show: hidden rows and formulas that have no computed value."""
 
     spec: SheetSpec
     name: str
     columns: dict[str, str]  # column id -> header text as written
     rows: tuple[RawRow, ...]
+    hidden: frozenset[int] = frozenset()
+    formulas: dict[tuple[int, str], str] | None = None  # (row, column id) -> formula without a cached value
 
 
 def fold(text: str) -> str:
@@ -260,4 +263,43 @@ def _read_sheet(ws: Any, spec: SheetSpec, errors: list[str]) -> RawSheet | None:
             continue
         data.append(RawRow(number, cells))
     logger.info("sheet %s: header on row %d, %d data rows", ws.title, header_row, len(data))
-    return RawSheet(spec, ws.title, {c: text for c, (_, text) in columns.items()}, tuple(data))
+    hidden, formulas = _scan_xml(ws, {i: col for col, (i, _) in columns.items()}, header_row)
+    return RawSheet(spec, ws.title, {c: text for c, (_, text) in columns.items()}, tuple(data), hidden, formulas)
+
+
+_ROW = re.compile(rb"<row\b([^>]*)>")
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_FORMULA_CELL = re.compile(rb'<c\b[^>]*\br="([A-Z]+)(\d+)"[^>]*>(.*?)</c>', re.S)
+_FORMULA = re.compile(rb"<f\b[^>]*>([^<]*)</f>|<f\b[^>]*/>")
+_VALUE = re.compile(rb"<v\b[^>]*>[^<]+</v>")
+
+
+def _scan_xml(ws: Any, by_index: dict[int, str], header_row: int) -> tuple[frozenset[int], dict[tuple[int, str], str]]:
+    """Hidden data rows, and formula cells of known columns that carry no cached value (the
+    file was written by a program that does not compute formulas). openpyxl's read-only mode
+    shows neither, so the sheet's XML is scanned once."""
+    from openpyxl.utils import column_index_from_string
+
+    try:
+        with ws._get_source() as src:
+            xml = src.read()
+    except (AttributeError, OSError, KeyError):  # not an openpyxl read-only sheet: nothing to add
+        return frozenset(), {}
+    hidden = set()
+    for m in _ROW.finditer(xml):
+        attrs = m.group(1)
+        number = _ROW_NUMBER.search(attrs)
+        if number and _HIDDEN.search(attrs) and int(number.group(1)) > header_row:
+            hidden.add(int(number.group(1)))
+    formulas: dict[tuple[int, str], str] = {}
+    if b"<f" in xml:
+        for m in _FORMULA_CELL.finditer(xml):
+            body = m.group(3)
+            f = _FORMULA.search(body)
+            if f is None or _VALUE.search(body):
+                continue
+            column = by_index.get(column_index_from_string(m.group(1).decode()) - 1)
+            if column is not None:
+                formulas[(int(m.group(2)), column)] = "=" + (f.group(1) or b"").decode("utf-8", "replace")
+    return frozenset(hidden), formulas

@@ -71,6 +71,7 @@ class Workbook:
     path: str
     communes: tuple[Commune, ...]
     teams: tuple[Team, ...]
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ def prepare(folder: Path, year: int | None = None) -> Prepared:
     workbook = read_candidates(find_workbook(folder), config)
     scores = score_all(workbook.communes, config)
     selection = select(scores, workbook, config)
-    warnings = list(selection.warnings)
+    warnings = [*workbook.warnings, *selection.warnings]
     if config.document_date >= config.deadline:
         warnings.append(
             f"Ngày văn bản {config.document_date:%d/%m/%Y} không trước hạn nộp hồ sơ {config.deadline:%d/%m/%Y} "
@@ -170,6 +170,8 @@ def _build_locked(prepared: Prepared, renderer: Any, backend: Any, store: Any, o
     total = len(jobs)
     report(total, None)
     logger.info("prepared %d documents in %.2f s", total, time.perf_counter() - started)
+    for stale in [*out_dir.glob(f".{config.year}.tmp-*"), *out_dir.glob(f".{config.year}.old-*")]:
+        shutil.rmtree(stale, ignore_errors=True)  # left by a run that was killed outright
     tmp = Path(tempfile.mkdtemp(prefix=f".{config.year}.tmp-", dir=out_dir))
     try:
         work = tmp / "_work"

@@ -34,6 +34,10 @@ class Collector:
 
     def cell(self, sheet: RawSheet, row: int, column: str, problem: str) -> None:
         label = next((c.label for c in sheet.spec.columns if c.id == column), column)
+        formula = (sheet.formulas or {}).get((row, column))
+        if formula is not None:  # the cell looked blank because its formula was never computed
+            problem = (f"ô có công thức '{formula}' nhưng chưa có giá trị tính sẵn (tệp được tạo bằng chương trình "
+                       "không tính công thức): mở tệp bằng Excel hoặc LibreOffice, lưu lại rồi chạy lại")
         self.lines.append(f"Sheet '{sheet.name}', dòng {row}, cột '{label}': {problem}")
 
 
@@ -92,7 +96,7 @@ def parse_number(cell: RawCell, allow_percent_sign: bool) -> Decimal | str:
 def parse_rate(cell: RawCell) -> Decimal | str:
     """A rate in percent, 0–100; a percent-formatted number cell stores a fraction."""
     if cell.blank:
-        return "tỷ lệ để trống"
+        return "tỷ lệ để trống (ô trống, hoặc ô gộp với ô khác)"
     value = parse_number(cell, allow_percent_sign=True)
     if isinstance(value, str):
         return value
@@ -326,9 +330,11 @@ def read_candidates(path: Path, config: Config) -> Workbook:
         if spec.id in sheets:
             teams.extend(_teams(sheets[spec.id], index, config, errors))
     _quota_errors(communes, teams, sheets, config, errors)
+    warnings = [f"Sheet '{s.name}': các dòng đang bị ẩn vẫn được tính: {', '.join(map(str, sorted(s.hidden)))}."
+                for s in raw if s.hidden]
     if errors.lines:
         raise InputError(
             f"{path.name}: có {len(errors.lines)} lỗi dữ liệu, chưa tạo hồ sơ nào. Sửa các lỗi sau rồi chạy lại:", errors.lines)
-    return Workbook(path=str(path), communes=tuple(communes), teams=tuple(teams))
+    return Workbook(path=str(path), communes=tuple(communes), teams=tuple(teams), warnings=tuple(warnings))
 
 

@@ -43,11 +43,12 @@ def write_workbook(path: Path, communes: Sequence[Sequence[Any]], cnscd: Sequenc
         for t in range(title_rows):
             ws.append([f"BẢNG TỔNG HỢP {t + 1}"])
         ws.append(header)
-        for r in rows:
+        for number, r in enumerate(rows, start=title_rows + 2):
             ws.append(list(r))
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # text that looks like a formula, as a user typed it with a quote
+            for column, value in enumerate(r, start=1):
+                if isinstance(value, str) and value.startswith("="):
+                    # text that looks like a formula, as a user types it behind a quote
+                    ws.cell(row=number, column=column).data_type = "s"
         if i == 0 and formats:
             for (r, c), fmt in formats.items():
                 ws.cell(row=title_rows + 2 + r, column=c + 1).number_format = fmt

@@ -23,7 +23,7 @@ def test_rate_errors_all_at_once(year):
     ]
     lines = errors_of(year(rows, formats={(1, 2): "0%"}))
     assert lines == [
-        "Sheet 'Xa', dòng 3, cột '1.1': tỷ lệ để trống",
+        "Sheet 'Xa', dòng 3, cột '1.1': tỷ lệ để trống (ô trống, hoặc ô gộp với ô khác)",
         "Sheet 'Xa', dòng 3, cột '1.2': giá trị 'abc' không phải là số",
         "Sheet 'Xa', dòng 3, cột '2.1': giá trị '-1' nhỏ hơn 0%",
         "Sheet 'Xa', dòng 3, cột '2.2': giá trị '120' vượt quá 100%",
