@@ -39,6 +39,7 @@ WORKER_SCRIPT = Path(__file__).with_name("uno_worker.py")
 UNO_PYTHONS = ("/usr/bin/python3", "/usr/local/bin/python3")
 INSTALL_HINT = "cài bằng: apt-get install -y libreoffice-writer-nogui fonts-liberation2"
 RESTART_AFTER = 200  # conversions per worker before a fresh office (LibreOffice grows in memory)
+BATCH_CHUNK = 200  # files per `soffice --convert-to` call
 
 
 @dataclass(frozen=True)
@@ -308,10 +309,13 @@ class _CommandConverter(Converter):
             link = staging / f"d{i:05d}.docx"
             os.link(source, link) if source.stat().st_dev == staging.stat().st_dev else shutil.copy(source, link)
             names.append(link)
-        if names:
+        # LibreOffice 7.4 silently stops after 247 files of one --convert-to call (measured here),
+        # so the list goes in chunks.
+        for start in range(0, len(names), BATCH_CHUNK):
+            chunk = names[start:start + BATCH_CHUNK]
             try:
-                subprocess.run(self.command(names, outdir), env=_clean_env(), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, timeout=self.timeout * len(names) + 60, check=False,
+                subprocess.run(self.command(chunk, outdir), env=_clean_env(), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, timeout=self.timeout * len(chunk) + 60, check=False,
                                start_new_session=True)
             except subprocess.TimeoutExpired as e:
                 raise ConversionError(f"LibreOffice không xong sau {e.timeout:g} giây.") from e

@@ -55,6 +55,8 @@ TEAM_DUTIES = {
                    "điện tử (Đề án 06) tại thôn, tổ dân phố: thu nhận hồ sơ định danh điện tử, làm sạch dữ liệu dân cư, "
                    "hướng dẫn người dân sử dụng VNeID và dịch vụ công trực tuyến.",
 }
+AWARD_SHORT = {"bang_khen_tinh": "Bằng khen tỉnh", "giay_khen_huyen": "Giấy khen huyện"}
+FIELD_SHORT = {"chuyen_doi_so": "CĐS cấp xã", "to_cnscd": "Tổ CNSCĐ", "to_de_an_06": "Tổ Đề án 06"}
 NBSP_BLANK = "\u00a0" * 8
 
 
@@ -231,7 +233,7 @@ def minutes_context(prepared: Prepared, base: dict[str, Any]) -> dict[str, Any]:
         "so_ky_hieu": number_symbol(c.council.number, c.council.symbol),
         "co_quan": {"cap_tren": c.district_agency, "ten": c.council.agency, "ten_thuong": c.council.name},
         "ung_vien": [{"ten": p.unit if isinstance(p.candidate, Commune) else f"{p.unit} ({p.candidate.village}, xã {p.commune})",
-                      "hinh_thuc": f"{AWARD_NAMES[p.award]} ({FIELD_NAMES[p.field]})",
+                      "hinh_thuc": f"{AWARD_SHORT[p.award]} ({FIELD_SHORT[p.field]})",
                       "diem": p.score, "phieu": p.votes, "dat": p.passed} for p in considered],
         "khong_dat": "; ".join(p.unit for p in prepared.selection.rejected),
     })

@@ -198,6 +198,12 @@ def fixed_table(doc, rows: int, widths: list, borders: bool):
     return table
 
 
+def repeat_header(row) -> None:
+    """The row repeats at the top of each page the table runs onto."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:tblHeader"))
+
+
 def cant_split(row) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     e = OxmlElement("w:cantSplit")
@@ -321,6 +327,7 @@ def bao_cao() -> Document:
     widths = [Cm(1.3), Cm(8.4), Cm(2.2), Cm(2.2), Cm(2.4)]
     t = fixed_table(doc, 4, widths, borders=True)
     heads = ["STT", "Tiêu chí", "Tỷ lệ (%)", "Thang điểm", "Điểm đạt"]
+    repeat_header(t.rows[0])
     for cell, text in zip(t.rows[0].cells, heads, strict=True):
         clear(cell)
         para(cell, text, align=C, size=13, bold=True, after=0)
@@ -397,9 +404,10 @@ def bien_ban() -> Document:
     body(doc, "Căn cứ {{ huong_dan }}, Hội đồng đã xem xét kết quả chấm điểm và thành tích của các tập thể được đề "
               "nghị (thời gian xét từ {{ thoi_gian }}). Kết quả biểu quyết (Hội đồng có {{ hoi_dong.so_thanh_vien }} "
               "thành viên; đạt khi có từ {{ hoi_dong.so_phieu_dat }} phiếu đồng ý trở lên):", keep_next=True)
-    widths = [Cm(1.3), Cm(5.3), Cm(4.3), Cm(1.9), Cm(1.9), Cm(1.8)]
+    widths = [Cm(1.3), Cm(6.0), Cm(3.6), Cm(1.9), Cm(1.9), Cm(1.8)]
     t = fixed_table(doc, 4, widths, borders=True)
     heads = ["STT", "Tập thể", "Hình thức đề nghị", "Điểm", "Phiếu đồng ý", "Kết quả"]
+    repeat_header(t.rows[0])
     for cell, text in zip(t.rows[0].cells, heads, strict=True):
         clear(cell)
         para(cell, text, align=C, size=12, bold=True, after=0)
@@ -441,6 +449,7 @@ def bang_tong_hop() -> Document:
     widths = [Cm(1.5), Cm(5.9)] + [Cm(1.7)] * 7 + [Cm(1.8), Cm(4.5)]
     t = fixed_table(doc, 4, widths, borders=True)
     heads = ["Hạng", "Đơn vị", "1.1", "1.2", "2.1", "2.2", "3.1", "3.2", "3.3", "Tổng điểm", "Ghi chú"]
+    repeat_header(t.rows[0])
     for cell, text in zip(t.rows[0].cells, heads, strict=True):
         clear(cell)
         para(cell, text, align=C, size=12, bold=True, after=0)
