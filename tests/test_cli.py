@@ -64,3 +64,18 @@ def test_python_dash_m_and_help():
     out = subprocess.run([sys.executable, "-m", "pipeline", "score", "--help"], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0
     assert "dossiers score --input input/2023" in out.stdout
+
+
+def test_document_date_past_deadline_is_a_warning(year):
+    folder = year([commune("A", rates=[99] * 7), commune("B")],
+                  config_edit=lambda t: t.replace("document = 2023-09-15", "document = 2023-09-25"))
+    result = run("validate", "--input", str(folder))
+    assert result.exit_code == 0
+    assert "Cảnh báo: Ngày văn bản 25/09/2023 không trước hạn nộp hồ sơ 20/09/2023" in result.stderr
+
+
+def test_missing_votes_make_drafts(year):
+    folder = year([commune("A", rates=[99] * 7), commune("B", votes=5)])
+    result = run("score", "--input", str(folder), "--format", "json")
+    data = json.loads(result.stdout)
+    assert any("bản dự thảo" in w for w in data["warnings"])
