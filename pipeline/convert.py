@@ -356,13 +356,15 @@ class UnoconvConverter(_CommandConverter):
                  post: Callable[[Path], str | None] | None = None) -> None:
         find_soffice()
         self.unoconv = shutil.which("unoconv")
-        if self.unoconv is None:
+        self.python = uno_python()
+        if self.unoconv is None or self.python is None:
             raise EnvironmentProblem("unoconv không có trên máy: cài bằng: apt-get install -y unoconv python3-uno.")
         super().__init__(timeout, progress, post)
 
     def command(self, sources: list[Path], outdir: Path) -> list[str]:
-        # unoconv's shebang is /usr/bin/python3, the interpreter that has the uno bridge.
-        return [self.unoconv, "--format", "pdf", "--output", f"{outdir}/", *map(str, sources)]
+        # Run by the Python that has the uno bridge: unoconv's "env python3" may find another.
+        assert self.python is not None and self.unoconv is not None
+        return [self.python, self.unoconv, "--format", "pdf", "--output", f"{outdir}/", *map(str, sources)]
 
 
 def make_converter(backend: str, workers: int, timeout: float, progress: Callable[[Path], None] | None = None,

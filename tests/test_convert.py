@@ -93,15 +93,16 @@ def test_hang_in_build_exits_3_and_keeps_previous_output(tmp_path, monkeypatch):
     assert sorted(p.name for p in out.iterdir()) == [".cache", "2023"]
 
 
-def test_same_bytes_whatever_the_workers(tmp_path):
+def test_same_bytes_whatever_the_workers_or_backend(tmp_path):
     needs_libreoffice()
     runner = CliRunner(mix_stderr=False)
     results = []
-    for workers in ("1", "3"):
-        out = tmp_path / workers
-        assert runner.invoke(main, ["build", "--input", str(SAMPLE), "--out", str(out), "--workers", workers]).exit_code == 0
+    for name, options in (("1", ["--workers", "1"]), ("3", ["--workers", "3"]), ("unoconv", ["--converter", "unoconv"])):
+        out = tmp_path / name
+        result = runner.invoke(main, ["build", "--input", str(SAMPLE), "--out", str(out), *options])
+        assert result.exit_code == 0, result.stderr
         results.append({p.name: p.read_bytes() for p in sorted((out / "2023").glob("*.zip"))})
-    assert results[0] == results[1]
+    assert results[0] == results[1] == results[2]
     with zipfile.ZipFile(tmp_path / "1" / "2023" / next(iter(results[0]))) as z:
         assert len(z.namelist()) == 6
 
