@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -81,6 +82,15 @@ class Result:
     drafts: bool
 
 
+def _why(e: OSError) -> str:
+    """An OS error in the user's words."""
+    if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return f"ổ đĩa đã đầy hoặc vượt giới hạn dung lượng ({e.strerror})"
+    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"không có quyền ghi ({e.strerror})"
+    return e.strerror or str(e)
+
+
 def _publish(tmp: Path, target: Path) -> None:
     """Swap the finished year folder into place; the previous one survives until the swap."""
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
@@ -147,7 +157,7 @@ def build(input_dir: Path, out_dir: Path, year: int | None = None, workers: int 
             with _YearLock(out_dir, config.year):
                 return _build_locked(prepared, renderer, backend, store, out_dir, report, started)
         except OSError as e:
-            raise EnvironmentProblem(f"Lỗi ghi tệp trong {out_dir}: {e.strerror or e} ({e.filename or ''}); "
+            raise EnvironmentProblem(f"Lỗi ghi tệp trong {out_dir}: {_why(e)} ({e.filename or ''}); "
                                      "kết quả cũ được giữ nguyên.") from e
     finally:
         backend.close()

@@ -42,6 +42,28 @@ def test_output_folder_unwritable(tmp_path):
     assert "Lỗi ghi tệp trong" in result.stderr
 
 
+def test_disk_full_keeps_previous_output(tmp_path):
+    """A file-size limit makes writes fail as a full disk does (Python ignores SIGXFSZ)."""
+    needs_libreoffice()
+    import resource
+    import shutil
+
+    out = tmp_path / "out"
+    assert run("build", "--input", str(SAMPLE), "--out", str(out)).exit_code == 0
+    before = {p.name: p.read_bytes() for p in (out / "2023").iterdir()}
+    shutil.rmtree(out / ".cache")
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (150_000, 150_000))  # PDFs fit, dossier zips do not
+
+    proc = subprocess.run([str(DOSSIERS), "build", "--input", str(SAMPLE), "--out", str(out)],
+                          capture_output=True, text=True, preexec_fn=limit, timeout=300)
+    assert proc.returncode == 3, proc.stderr
+    assert "ổ đĩa đã đầy hoặc vượt giới hạn dung lượng" in proc.stderr
+    assert {p.name: p.read_bytes() for p in (out / "2023").iterdir()} == before
+    assert not list(out.glob(".2023.tmp-*"))
+
+
 def test_second_run_on_the_same_year_refuses(tmp_path):
     needs_libreoffice()
     out = tmp_path / "out"
