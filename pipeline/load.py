@@ -75,6 +75,7 @@ class RawSheet:
     rows: tuple[RawRow, ...]
     hidden: frozenset[int] = frozenset()
     formulas: dict[tuple[int, str], str] | None = None  # (row, column id) -> formula without a cached value
+    totals: tuple[int, ...] = ()  # "Tổng cộng" rows left out
 
 
 def fold(text: str) -> str:
@@ -100,10 +101,14 @@ def _col(id: str, label: str, *aliases: str, required: bool = True) -> Column:
 
 RATE_COLUMNS = tuple(_col(code, code) for code in ("1.1", "1.2", "2.1", "2.2", "3.1", "3.2", "3.3"))
 
+TOTAL_WORDS = {"tong", "tong cong", "cong", "tong so", "total"}
+STT = _col("stt", "STT", "tt", "số tt", "số thứ tự", required=False)
+
 COMMUNES = SheetSpec(
     id="communes", label="Xa", key="xa",
     names=("xa", "communes", "commune", "xa thi tran", "tap the xa"),
     columns=(
+        STT,
         _col("xa", "Xã", "xã, thị trấn", "tên xã", "commune"),
         _col("don_vi", "Đơn vị", "tên đơn vị", "unit", required=False),
         *RATE_COLUMNS,
@@ -124,6 +129,7 @@ def _team_spec(id: str, label: str, names: tuple[str, ...]) -> SheetSpec:
     return SheetSpec(
         id=id, label=label, key="to", names=names,
         columns=(
+            STT,
             _col("to", "Tổ", "tên tổ", "team"),
             _col("thon", "Thôn/TDP", "thôn", "thôn, tdp", "thôn/tổ dân phố", "thôn, tổ dân phố", "village"),
             _col("xa", "Xã", "xã, thị trấn", "commune"),
@@ -253,6 +259,8 @@ def _read_sheet(ws: Any, spec: SheetSpec, errors: list[str]) -> RawSheet | None:
         if col.required and col.id not in columns:
             errors.append(f"Sheet '{ws.title}', dòng {header_row}: thiếu cột '{col.label}'.")
     data: list[RawRow] = []
+    totals: list[int] = []
+    label_columns = ("stt", spec.key)
     for number, row in enumerate(rows, start=header_row + 1):
         cells = {
             col: RawCell(row[i].value, getattr(row[i], "number_format", "General") or "General")
@@ -261,10 +269,14 @@ def _read_sheet(ws: Any, spec: SheetSpec, errors: list[str]) -> RawSheet | None:
         }
         if all(c.blank for c in cells.values()):
             continue
+        if any(isinstance(cells[c].value, str) and fold(cells[c].value) in TOTAL_WORDS for c in label_columns if c in cells):
+            totals.append(number)  # a "Tổng cộng" row under the table is not a candidate
+            continue
         data.append(RawRow(number, cells))
     logger.info("sheet %s: header on row %d, %d data rows", ws.title, header_row, len(data))
     hidden, formulas = _scan_xml(ws, {i: col for col, (i, _) in columns.items()}, header_row)
-    return RawSheet(spec, ws.title, {c: text for c, (_, text) in columns.items()}, tuple(data), hidden, formulas)
+    return RawSheet(spec, ws.title, {c: text for c, (_, text) in columns.items()}, tuple(data), hidden, formulas,
+                    tuple(totals))
 
 
 _ROW = re.compile(rb"<row\b([^>]*)>")

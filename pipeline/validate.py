@@ -332,6 +332,8 @@ def read_candidates(path: Path, config: Config) -> Workbook:
     _quota_errors(communes, teams, sheets, config, errors)
     warnings = [f"Sheet '{s.name}': các dòng đang bị ẩn vẫn được tính: {', '.join(map(str, sorted(s.hidden)))}."
                 for s in raw if s.hidden]
+    warnings += [f"Sheet '{s.name}': bỏ qua dòng tổng cộng {', '.join(map(str, s.totals))} (không phải tập thể)."
+                 for s in raw if s.totals]
     if errors.lines:
         raise InputError(
             f"{path.name}: có {len(errors.lines)} lỗi dữ liệu, chưa tạo hồ sơ nào. Sửa các lỗi sau rồi chạy lại:", errors.lines)

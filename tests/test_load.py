@@ -58,3 +58,12 @@ def test_province_marks_in_every_accepted_form(year):
     rows = [commune(n, province=p) for n, p in (("A", "x"), ("B", "Có"), ("C", 1), ("D", True), ("E", None), ("F", "không"))]
     wb = read(year(rows))
     assert [c.province_mark for c in wb.communes] == [True, True, True, True, False, False]
+
+
+def test_totals_row_is_left_out_with_a_warning(year):
+    from pipeline.run import prepare
+
+    rows = [commune("A", rates=[99] * 7), commune("B"), commune("Tổng cộng", rates=[94.5] * 7)]
+    prepared = prepare(year(rows))
+    assert [c.name for c in prepared.workbook.communes] == ["A", "B"]
+    assert "Sheet 'Xa': bỏ qua dòng tổng cộng 5 (không phải tập thể)." in prepared.warnings
