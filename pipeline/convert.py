@@ -307,7 +307,7 @@ class _CommandConverter(Converter):
         names = []
         for i, (source, _) in enumerate(self.jobs):
             link = staging / f"d{i:05d}.docx"
-            os.link(source, link) if source.stat().st_dev == staging.stat().st_dev else shutil.copy(source, link)
+            shutil.copyfile(source, link)
             names.append(link)
         # LibreOffice 7.4 silently stops after 247 files of one --convert-to call (measured here),
         # so the list goes in chunks.

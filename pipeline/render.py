@@ -368,12 +368,12 @@ class Renderer:
         else:
             target.write(data)
 
-    def check(self, contexts: dict[str, dict[str, Any]]) -> None:
-        """Render each template once in memory; every problem is reported together."""
+    def check(self, jobs: list[tuple[str, dict[str, Any]]]) -> None:
+        """Render each (template, context) once in memory; every problem is reported together."""
         from jinja2 import meta
 
-        problems = []
-        for name, ctx in contexts.items():
+        problems: list[str] = []
+        for name, ctx in jobs:
             path = self.folder / f"{name}.docx"
             try:
                 compiled = self._compiled(name)
@@ -396,29 +396,21 @@ class Renderer:
                 self.render(name, ctx, io.BytesIO())
             except TemplateError as e:
                 problems.append(e.message)
+        problems = list(dict.fromkeys(problems))  # a template checked with two contexts reports once
         if problems:
             raise TemplateError("Mẫu văn bản có lỗi, chưa tạo hồ sơ nào:", problems)
 
 
-def sample_contexts(prepared: Prepared) -> dict[str, dict[str, Any]]:
-    """One context per template, for the check: a commune and a team proposal where there are."""
-    base = base_context(prepared)
-    ctxs = {"bien_ban": minutes_context(prepared, base), "bang_tong_hop": summary_context(prepared, base)}
-    proposals = prepared.selection.proposals
-    for p in proposals[:1]:
-        ctxs["to_trinh"] = ctxs["bao_cao_thanh_tich"] = dossier_context(prepared, p, base)
-    return ctxs
-
-
 def check_templates(prepared: Prepared, renderer: Renderer | None = None) -> None:
-    """Check the year's template set against real contexts (commune and team proposals)."""
+    """Render every template once in memory against real contexts: the minutes, the summary,
+    and the dossier of the first commune and of the first team proposed (their tags differ)."""
     renderer = renderer or Renderer(template_folder(prepared))
     base = base_context(prepared)
-    renderer.check(sample_contexts(prepared))
-    seen = {isinstance(prepared.selection.proposals[0].candidate, Commune)} if prepared.selection.proposals else set()
+    jobs = [("bien_ban", minutes_context(prepared, base)), ("bang_tong_hop", summary_context(prepared, base))]
+    first: dict[bool, Proposal] = {}
     for p in prepared.selection.proposals:
-        kind = isinstance(p.candidate, Commune)
-        if kind not in seen:
-            ctx = dossier_context(prepared, p, base)
-            renderer.check({"to_trinh": ctx, "bao_cao_thanh_tich": ctx})
-            seen.add(kind)
+        first.setdefault(isinstance(p.candidate, Commune), p)
+    for p in first.values():
+        ctx = dossier_context(prepared, p, base)
+        jobs += [("to_trinh", ctx), ("bao_cao_thanh_tich", ctx)]
+    renderer.check(jobs)
