@@ -193,3 +193,30 @@ def test_no_leftover_office_processes_after_build(tmp_path):
         except OSError:
             pass
     assert left == []
+
+
+def test_duplicate_headers_merged_cells_and_control_characters(year):
+    from conftest import XA_HEADER
+
+    header = [*XA_HEADER, "1.1"]
+    folder = year([commune("A\tB\nC", rates=[99] * 7), commune("B")], xa_header=header)
+    result = run("validate", "--input", str(folder))
+    assert result.exit_code == 1
+    assert "Sheet 'Xa', dòng 2: tiêu đề cột '1.1' bị trùng; mỗi cột chỉ được có một." in result.stderr
+
+    folder = year([commune("A\tB\nC", rates=[99] * 7), commune("B", rates=[80] * 7)])
+    wb = load_workbook(folder / "ds.xlsx")
+    wb["Xa"].merge_cells("C4:D4")  # 1.1 and 1.2 of commune B merged
+    wb.save(folder / "ds.xlsx")
+    result = run("validate", "--input", str(folder))
+    assert result.exit_code == 1
+    assert "Sheet 'Xa', dòng 4, cột '1.2': tỷ lệ để trống (ô trống, hoặc ô gộp với ô khác)" in result.stderr
+
+    wb["Xa"].unmerge_cells("C4:D4")
+    wb["Xa"]["D4"] = 80
+    wb.save(folder / "ds.xlsx")
+    result = run("score", "--input", str(folder), "--format", "json")
+    assert result.exit_code == 0
+    import json
+
+    assert json.loads(result.stdout)["ranking"][0]["commune"] == "A B C"  # control characters became spaces
