@@ -117,12 +117,19 @@ class _Worker:
 
     def __init__(self, python: str, soffice: str, index: int, profile_root: Path) -> None:
         self.python, self.soffice, self.index = python, soffice, index
+        self.profile_root = profile_root
         self.profile = profile_root / f"worker-{index}"
+        self.generation = 0
         self.proc: subprocess.Popen[str] | None = None
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.done = 0
 
-    def start(self) -> None:
+    def start(self, fresh_profile: bool = False) -> None:
+        if fresh_profile:
+            # An office killed mid-document can leave its profile locked or half-written: the
+            # next one gets a new profile rather than a start-up that may hang or exit.
+            self.generation += 1
+            self.profile = self.profile_root / f"worker-{self.index}-{self.generation}"
         pipe = f"dossiers_{os.getpid()}_{self.index}_{time.monotonic_ns()}"
         self.proc = subprocess.Popen(
             [self.python, str(WORKER_SCRIPT), self.soffice, str(self.profile), pipe],
@@ -223,12 +230,22 @@ class PoolConverter(Converter):
 
     def _restart(self, worker: _Worker, kill: bool) -> None:
         worker.stop(kill=kill)
-        worker.start()
-        worker.wait_ready(90)
+        worker.start(fresh_profile=kill)
+        try:
+            worker.wait_ready(90)
+        except ConversionError:
+            logger.warning("worker %d did not start; trying once more with a new profile", worker.index)
+            worker.stop(kill=True)
+            worker.start(fresh_profile=True)
+            worker.wait_ready(90)
 
     def _run(self, worker: _Worker) -> None:
         try:
-            worker.wait_ready(90)
+            try:
+                worker.wait_ready(90)
+            except ConversionError:  # an office that dies while starting gets one more start
+                logger.warning("worker %d did not start; trying once more with a new profile", worker.index)
+                self._restart(worker, kill=True)
             while True:
                 job = self.jobs.get()
                 if job is None:

@@ -34,6 +34,14 @@ def say(message):
 
 
 def main():
+    try:
+        return serve()
+    except Exception as e:  # say why instead of dying silently: the pool logs it
+        say({"ready": False, "error": f"{type(e).__name__}: {e}"})
+        return 1
+
+
+def serve():
     soffice, profile, pipe = sys.argv[1:4]
     office = subprocess.Popen(
         [soffice, "-env:UserInstallation=" + uno.systemPathToFileUrl(profile), "--headless", "--invisible",

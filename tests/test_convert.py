@@ -48,11 +48,15 @@ def convert_all(pool: PoolConverter, docs: list[Path], outdir: Path):
 def test_killed_worker_is_replaced_and_document_retried(docs, tmp_path):
     needs_libreoffice()
     killed = threading.Event()
+    once = threading.Lock()
     pool: PoolConverter
 
     def kill_once(_: Path) -> None:
         # After the first document, kill a worker's whole process group (its office included).
-        if not killed.is_set():
+        # Both worker threads report progress: the lock makes it exactly one kill.
+        with once:
+            if killed.is_set():
+                return
             killed.set()
             worker = pool.workers[0]
             if worker.proc is not None:
