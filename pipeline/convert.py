@@ -210,9 +210,9 @@ class PoolConverter(Converter):
         self.threads: list[threading.Thread] = []
         self.workers: list[_Worker] = []
         self.lock = threading.Lock()
+        self.closing = threading.Event()
         self.fatal: list[BaseException] = []
-        self._tmp = tempfile.TemporaryDirectory(prefix="dossiers-lo-")
-        self.profile_root = Path(self._tmp.name)
+        self.profile_root = Path(tempfile.mkdtemp(prefix="dossiers-lo-"))
 
     def submit(self, source: Path, target: Path) -> None:
         if not self.workers:
@@ -229,6 +229,8 @@ class PoolConverter(Converter):
             t.start()
 
     def _restart(self, worker: _Worker, kill: bool) -> None:
+        if self.closing.is_set():
+            raise ConversionError("Đã dừng bộ chuyển đổi.")
         worker.stop(kill=kill)
         worker.start(fresh_profile=kill)
         try:
@@ -244,6 +246,8 @@ class PoolConverter(Converter):
             try:
                 worker.wait_ready(90)
             except ConversionError:  # an office that dies while starting gets one more start
+                if self.closing.is_set():
+                    return
                 logger.warning("worker %d did not start; trying once more with a new profile", worker.index)
                 self._restart(worker, kill=True)
             while True:
@@ -295,9 +299,16 @@ class PoolConverter(Converter):
         return self.failures
 
     def close(self) -> None:
+        self.closing.set()  # from now on no worker restarts
+        for _ in self.threads:
+            self.jobs.put(None)
         for worker in self.workers:
             worker.stop(kill=True)
-        self._tmp.cleanup()
+        for t in self.threads:
+            t.join(timeout=30)
+        for worker in self.workers:  # one restarted while we were stopping the others
+            worker.stop(kill=True)
+        shutil.rmtree(self.profile_root, ignore_errors=True)
 
 
 class _CommandConverter(Converter):
