@@ -10,6 +10,7 @@ office. Standard library and ``uno`` only.
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -38,6 +39,9 @@ def main():
         return serve()
     except Exception as e:  # say why instead of dying silently: the pool logs it
         say({"ready": False, "error": f"{type(e).__name__}: {e}"})
+        # Never leave an office behind: it shares this process group (the pool made it a session).
+        sys.stdout.flush()
+        os.killpg(os.getpgrp(), signal.SIGKILL)
         return 1
 
 
@@ -58,8 +62,7 @@ def serve():
             break
         except NoConnectException:
             if office.poll() is not None or time.monotonic() > deadline:
-                say({"ready": False, "error": f"soffice exited with {office.poll()} before accepting connections"})
-                return 1
+                raise RuntimeError(f"soffice exited with {office.poll()} before accepting connections") from None
             time.sleep(0.05)
     desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
     say({"ready": True, "pid": office.pid})
