@@ -37,6 +37,18 @@ def _fail_cleanly(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _interrupted(error: BaseException | None) -> bool:
+    """True when Ctrl-C or SIGTERM caused ``error``, even if a library turned it into another
+    error on its way out (zipfile does, when interrupted while writing)."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def _warn(warnings: tuple[str, ...] | list[str]) -> None:
     for w in warnings:
         click.echo(f"Cảnh báo: {w}", err=True)
@@ -152,7 +164,9 @@ def build(input_dir: Path, out_dir: Path, year: int | None, workers: int | None,
     try:
         result = run_build(input_dir, out_dir, year=year, workers=workers, converter=converter, timeout=timeout,
                            progress=progress)
-    except KeyboardInterrupt:
+    except BaseException as e:
+        if not _interrupted(e):
+            raise
         click.echo("\nĐã dừng theo yêu cầu: không có hồ sơ nào được thay, kết quả cũ (nếu có) giữ nguyên.", err=True)
         sys.exit(130)
     finally:
