@@ -198,6 +198,19 @@ def fixed_table(doc, rows: int, widths: list, borders: bool):
     return table
 
 
+def loop_table(doc, widths: list, heads: list[str], loop: str, size: float = 12):
+    """A bordered table: a bold heading row that repeats on each page, then the row that opens
+    the docxtpl row loop ``{%tr for … %}``; the caller fills row 2 and closes the loop in row 3."""
+    t = fixed_table(doc, 4, widths, borders=True)
+    repeat_header(t.rows[0])
+    for cell, text in zip(t.rows[0].cells, heads, strict=True):
+        clear(cell)
+        para(cell, text, align=C, size=size, bold=True, after=0)
+    clear(t.rows[1].cells[0])
+    para(t.rows[1].cells[0], loop, align=L, size=size, after=0)
+    return t
+
+
 def repeat_header(row) -> None:
     """The row repeats at the top of each page the table runs onto."""
     tr_pr = row._tr.get_or_add_trPr()
@@ -405,14 +418,8 @@ def bien_ban() -> Document:
               "nghị (thời gian xét từ {{ thoi_gian }}). Kết quả biểu quyết (Hội đồng có {{ hoi_dong.so_thanh_vien }} "
               "thành viên; đạt khi có từ {{ hoi_dong.so_phieu_dat }} phiếu đồng ý trở lên):", keep_next=True)
     widths = [Cm(1.3), Cm(6.0), Cm(3.6), Cm(1.9), Cm(1.9), Cm(1.8)]
-    t = fixed_table(doc, 4, widths, borders=True)
-    heads = ["STT", "Tập thể", "Hình thức đề nghị", "Điểm", "Phiếu đồng ý", "Kết quả"]
-    repeat_header(t.rows[0])
-    for cell, text in zip(t.rows[0].cells, heads, strict=True):
-        clear(cell)
-        para(cell, text, align=C, size=12, bold=True, after=0)
-    clear(t.rows[1].cells[0])
-    para(t.rows[1].cells[0], "{%tr for u in ung_vien %}", align=L, size=12, after=0)
+    t = loop_table(doc, widths, ["STT", "Tập thể", "Hình thức đề nghị", "Điểm", "Phiếu đồng ý", "Kết quả"],
+                   "{%tr for u in ung_vien %}")
     cells = ["{{ loop.index }}", "{{ u.ten }}", "{{ u.hinh_thuc }}", "{{ u.diem|diem }}",
              "{% if u.phieu is not none %}{{ u.phieu }}/{{ hoi_dong.so_thanh_vien }}{% else %}……/{{ hoi_dong.so_thanh_vien }}{% endif %}",
              "{% if u.dat is none %}……{% elif u.dat %}Đạt{% else %}Không đạt{% endif %}"]
@@ -447,14 +454,8 @@ def bang_tong_hop() -> Document:
     title(doc, "BẢNG TỔNG HỢP ĐIỂM", "Khen thưởng thành tích trong công tác chuyển đổi số năm {{ nam }}")
     para(doc, "(Thời gian xét kết quả từ {{ thoi_gian }})", align=C, italic=True, after=6)
     widths = [Cm(1.5), Cm(5.9)] + [Cm(1.7)] * 7 + [Cm(1.8), Cm(4.5)]
-    t = fixed_table(doc, 4, widths, borders=True)
-    heads = ["Hạng", "Đơn vị", "1.1", "1.2", "2.1", "2.2", "3.1", "3.2", "3.3", "Tổng điểm", "Ghi chú"]
-    repeat_header(t.rows[0])
-    for cell, text in zip(t.rows[0].cells, heads, strict=True):
-        clear(cell)
-        para(cell, text, align=C, size=12, bold=True, after=0)
-    clear(t.rows[1].cells[0])
-    para(t.rows[1].cells[0], "{%tr for x in xep_hang %}", align=L, size=12, after=0)
+    t = loop_table(doc, widths, ["Hạng", "Đơn vị", "1.1", "1.2", "2.1", "2.2", "3.1", "3.2", "3.3", "Tổng điểm", "Ghi chú"],
+                   "{%tr for x in xep_hang %}")
     cells = ["{{ x.hang or '-' }}", "{{ x.ten }}"] + [f"{{{{ x.diem[{i}]|diem }}}}" for i in range(7)] + [
         "{{ x.tong|diem }}", "{{ x.ghi_chu }}"]
     for i, (cell, text) in enumerate(zip(t.rows[2].cells, cells, strict=True)):
