@@ -15,7 +15,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from text_unidecode import unidecode
 
@@ -102,7 +102,7 @@ def write_zip(dossier: Dossier, folder: Path) -> list[dict[str, str]]:
     return [{"name": name, "sha256": sha256(entries[name])} for name in sorted(entries)]
 
 
-def manifest(prepared: Prepared, dossiers: list[tuple[Dossier, list[dict[str, str]]]], extra: dict[str, Any]) -> str:
+def manifest(prepared: Prepared, dossiers: list[tuple[Dossier, list[dict[str, str]]]]) -> str:
     """The manifest of SPEC §6, as text."""
     data = {
         "year": prepared.config.year,
@@ -121,7 +121,6 @@ def manifest(prepared: Prepared, dossiers: list[tuple[Dossier, list[dict[str, st
         "rejected": [{"award": p.award, "field": p.field, "unit": p.unit, "commune": p.commune, "votes": p.votes}
                      for p in prepared.selection.rejected],
         "warnings": list(prepared.warnings),
-        **extra,
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 

@@ -219,7 +219,7 @@ def _build_locked(prepared: Prepared, renderer: Any, backend: Any, store: Any, o
             listed.append((dossier, bundle.write_zip(dossier, tmp)))
         shutil.copyfile(work / "bang_tong_hop.pdf", tmp / "bang_tong_hop_diem.pdf")
         (tmp / "bang_tong_hop_diem.xlsx").write_bytes(bundle.summary_xlsx(prepared))
-        (tmp / "manifest.json").write_text(bundle.manifest(prepared, listed, {}), encoding="utf-8")
+        (tmp / "manifest.json").write_text(bundle.manifest(prepared, listed), encoding="utf-8")
         shutil.rmtree(work)
         tmp.chmod(0o755)  # mkdtemp makes it private; the year folder is for the office to read
         _publish(tmp, out_dir / str(config.year))
